@@ -1,0 +1,234 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type ClaimClock,
+  type ClaimRecord,
+  type ClaimResult,
+  type ClaimState,
+  type ClaimStore,
+  ClaimStoreError,
+  epochSeconds,
+  type Fence,
+  type FencedWrite,
+  type NewClaim,
+} from '../domain/claim-record';
+import { type MessageKey, recordKey } from '../domain/messages';
+
+/** Attribute names shared with the CDK table (partition key, TTL attribute) and the tests. */
+export const TABLE_SCHEMA = { partitionKey: 'pk', ttlAttribute: 'expiresAt' } as const;
+
+const NAMES = {
+  '#pk': TABLE_SCHEMA.partitionKey,
+  '#expiresAt': TABLE_SCHEMA.ttlAttribute,
+  '#state': 'state',
+  '#owner': 'owner',
+  '#attempt': 'attempt',
+  '#leaseUntil': 'leaseUntil',
+} as const;
+
+/** The claim condition, clause by clause. */
+const CLAIM_CONDITION = [
+  // A message never seen before.
+  'attribute_not_exists(#pk)',
+  // A record past its TTL: DynamoDB deletes expired items lazily (up to days later), so compare ourselves.
+  '#expiresAt < :nowSeconds',
+  // Takeover of the attempt we observed: given back after a retryable failure, or its owner's lease
+  // (plus grace for clock skew and a late `sent` status) has run out. `#attempt < :attempt` lets only
+  // one taker win per observed attempt and keeps attempt numbers increasing.
+  '(#attempt < :attempt AND (#state = :released OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore)))',
+].join(' OR ');
+
+const { '#owner': _owner, ...CLAIM_NAMES } = NAMES;
+
+/** Every write after the claim is fenced: a zombie whose lease was taken over cannot overwrite. */
+const FENCE = '#owner = :owner AND #attempt = :attempt';
+
+export class DynamoDbClaimStore implements ClaimStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [TABLE_SCHEMA.partitionKey]: recordKey(key),
+            state: 'claimed' satisfies ClaimState,
+            owner: claim.owner,
+            attempt: claim.attempt,
+            leaseUntil: claim.leaseUntil,
+            [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
+            claimedAt: clock.nowMs,
+          },
+          ConditionExpression: CLAIM_CONDITION,
+          ExpressionAttributeNames: CLAIM_NAMES,
+          ExpressionAttributeValues: {
+            ':nowSeconds': epochSeconds(clock.nowMs),
+            ':attempt': claim.attempt,
+            ':released': 'released',
+            ':claimed': 'claimed',
+            ':unknown': 'unknown',
+            ':takeoverBefore': clock.takeoverBeforeMs,
+          },
+          // The replaced record, on success: a takeover must know what it replaced.
+          ReturnValues: 'ALL_OLD',
+          // The blocking record, on failure: a duplicate costs this one request and no read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { won: true, previous: Attributes ? toRecord(Attributes) : undefined };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new ClaimStoreError('claim', { cause: error });
+      // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
+      const item = itemOf(error);
+      return { won: false, current: item ? toRecord(unmarshall(item)) : await this.read(key) };
+    }
+  }
+
+  async read(key: MessageKey): Promise<ClaimRecord | undefined> {
+    try {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? toRecord(Item) : undefined;
+    } catch (error) {
+      throw new ClaimStoreError('read', { cause: error });
+    }
+  }
+
+  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
+    const values: Record<string, string | number> = { state: 'done' };
+    if (outboundId !== undefined) values.outboundId = outboundId;
+    return this.fencedUpdate('complete', key, fence, values, false);
+  }
+
+  release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
+    return this.fencedUpdate('release', key, fence, { state: 'released' }, true);
+  }
+
+  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite> {
+    return this.fencedUpdate('markUnknown', key, fence, { state: 'unknown', leaseUntil: confirmBy }, true);
+  }
+
+  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite> {
+    const values: Record<string, string | number> = { state: 'failed' };
+    if (errorCode !== undefined) values.errorCode = errorCode;
+    return this.fencedUpdate('markFailed', key, fence, values, true);
+  }
+
+  async confirmSent(key: MessageKey, outboundId: string): Promise<'confirmed' | 'already-settled'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          UpdateExpression: 'SET #state = :done, #outboundId = :outboundId, #settledAt = :now',
+          // Only an unsettled record of ours: a status never resurrects an expired-and-deleted one.
+          ConditionExpression: 'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)',
+          ExpressionAttributeNames: {
+            '#pk': NAMES['#pk'],
+            '#state': NAMES['#state'],
+            '#outboundId': 'outboundId',
+            '#settledAt': 'settledAt',
+          },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':outboundId': outboundId,
+            ':now': this.now(),
+            ':claimed': 'claimed',
+            ':unknown': 'unknown',
+            ':released': 'released',
+          },
+        }),
+      );
+      return 'confirmed';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'already-settled';
+      throw new ClaimStoreError('confirmSent', { cause: error });
+    }
+  }
+
+  /** SET the given attributes if `fence` still owns the record (and, when asked, it is still `claimed`). */
+  private async fencedUpdate(
+    operation: string,
+    key: MessageKey,
+    fence: Fence,
+    values: Record<string, string | number>,
+    onlyWhileClaimed: boolean,
+  ): Promise<FencedWrite> {
+    const entries = Object.entries({ ...values, settledAt: this.now() });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+          // A confirmed (done) record is never turned back into released, unknown or failed.
+          ConditionExpression: onlyWhileClaimed ? `${FENCE} AND #state = :claimed` : FENCE,
+          ExpressionAttributeNames: {
+            '#owner': NAMES['#owner'],
+            '#attempt': NAMES['#attempt'],
+            ...(onlyWhileClaimed ? { '#state': NAMES['#state'] } : {}),
+            ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':owner': fence.owner,
+            ':attempt': fence.attempt,
+            ...(onlyWhileClaimed ? { ':claimed': 'claimed' } : {}),
+            ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+          },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'fenced-out';
+      throw new ClaimStoreError(operation, { cause: error });
+    }
+  }
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+function itemOf(error: unknown) {
+  if (typeof error !== 'object' || error === null || !('Item' in error)) return undefined;
+  const item = error.Item;
+  return typeof item === 'object' && item !== null && Object.keys(item).length > 0
+    ? (item as Parameters<typeof unmarshall>[0])
+    : undefined;
+}
+
+const STATES: readonly ClaimState[] = ['claimed', 'unknown', 'released', 'done', 'failed'];
+
+/** Validates a stored item; anything unexpected is a store error, never a guess. */
+function toRecord(item: Record<string, unknown>): ClaimRecord {
+  const { state, owner, attempt, leaseUntil, outboundId, errorCode } = item;
+  const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
+  const validState = STATES.find((known) => known === state);
+  if (
+    validState === undefined ||
+    typeof owner !== 'string' ||
+    typeof attempt !== 'number' ||
+    typeof leaseUntil !== 'number' ||
+    typeof expiresAt !== 'number'
+  ) {
+    throw new ClaimStoreError('decode', { cause: new Error('stored claim record has an unexpected shape') });
+  }
+  return {
+    state: validState,
+    owner,
+    attempt,
+    leaseUntil,
+    expiresAt,
+    outboundId: typeof outboundId === 'string' ? outboundId : undefined,
+    errorCode: typeof errorCode === 'number' ? errorCode : undefined,
+  };
+}

@@ -1,0 +1,83 @@
+import type { OutboundReply, ReplySender, SendResult } from '../domain/ports';
+import { classifyGraphError, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
+
+export interface GraphReplySenderOptions {
+  baseUrl: string;
+  version: string;
+  accessToken: () => Promise<string>;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Sends text replies through the WhatsApp Cloud API `/{phone-number-id}/messages` endpoint. */
+export function graphReplySender(options: GraphReplySenderOptions): ReplySender {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  return {
+    async send(reply: OutboundReply): Promise<SendResult> {
+      const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(reply.tenantId)}/messages`;
+      let response: Response;
+      try {
+        response = await fetchImpl(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${await options.accessToken()}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(messageBody(reply)),
+          signal: AbortSignal.timeout(reply.timeoutMs),
+        });
+      } catch (error) {
+        return transportFailure(error);
+      }
+      const body = await response.json().catch(() => undefined);
+      if (response.ok) return { kind: 'sent', outboundId: outboundIdOf(body) };
+      const code = errorCodeOf(body);
+      const detail = `HTTP ${response.status}${code === undefined ? '' : ` code ${code}`}`;
+      const errorClass = classifyGraphError(response.status, code);
+      return errorClass === 'ambiguous' ? { kind: 'ambiguous', detail } : { kind: errorClass, code, detail };
+    },
+  };
+}
+
+function messageBody(reply: OutboundReply) {
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: reply.to,
+    type: 'text',
+    context: { message_id: reply.inReplyTo },
+    text: { preview_url: false, body: reply.text },
+    ...(reply.callbackData === undefined ? {} : { biz_opaque_callback_data: reply.callbackData }),
+  };
+}
+
+function transportFailure(error: unknown): SendResult {
+  const code = transportCode(error);
+  if (code !== undefined && NOT_SENT_TRANSPORT_CODES.has(code)) {
+    return { kind: 'retryable', code: undefined, detail: `connection failed (${code})` };
+  }
+  const name = error instanceof Error ? error.name : 'unknown';
+  return { kind: 'ambiguous', detail: `request may have left: ${name}${code ? ` (${code})` : ''}` };
+}
+
+function transportCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    if (typeof current === 'object' && 'code' in current && typeof current.code === 'string')
+      return current.code;
+    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function outboundIdOf(body: unknown): string | undefined {
+  if (!isRecord(body) || !Array.isArray(body.messages)) return undefined;
+  const first: unknown = body.messages[0];
+  return isRecord(first) && typeof first.id === 'string' ? first.id : undefined;
+}
+
+function errorCodeOf(body: unknown): number | undefined {
+  if (!isRecord(body) || !isRecord(body.error)) return undefined;
+  return Number.isInteger(body.error.code) ? Number(body.error.code) : undefined;
+}

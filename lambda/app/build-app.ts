@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
+import { type Forwarder, forwarder } from '../adapters/forwarder';
+import { graphReplySender } from '../adapters/graph-reply-sender';
+import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config';
+import { secretsLoader } from '../config/secrets';
+import type { AnswerDeps } from '../domain/answer-message';
+import { defaultBot } from '../domain/default-bot';
+import type { Bot, Clock } from '../domain/ports';
+import { protocolLog } from '../observability/protocol-log';
+import { createTelemetry } from '../observability/telemetry';
+
+/** Everything one container needs, built once at cold start. */
+export interface WebhookApp {
+  config: Config;
+  secrets: () => Promise<WhatsAppSecrets>;
+  deps: AnswerDeps;
+  forward: Forwarder | undefined;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface AppOverrides {
+  bot?: Bot;
+  clock?: Clock;
+  fetch?: typeof globalThis.fetch;
+  dynamoDb?: DynamoDBClient;
+}
+
+/** The composition root: validates config, builds the one DynamoDB client and every adapter. */
+export function buildApp(env: Record<string, string | undefined>, overrides: AppOverrides = {}): WebhookApp {
+  const config = parseConfig(env);
+  const { logger, metrics } = createTelemetry();
+  const clock = overrides.clock ?? systemClock;
+  const secrets = secretsLoader(config.secrets);
+  // No explicit endpoint: the SDK's standard AWS_ENDPOINT_URL_DYNAMODB points it at a local server.
+  const documentClient = DynamoDBDocumentClient.from(overrides.dynamoDb ?? new DynamoDBClient({}));
+  return {
+    config,
+    secrets,
+    deps: {
+      claims: new DynamoDbClaimStore(documentClient, config.tableName, clock.now),
+      replies: graphReplySender({
+        baseUrl: config.graphBaseUrl,
+        version: config.graphVersion,
+        accessToken: async () => (await secrets()).accessToken,
+        ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      }),
+      bot: overrides.bot ?? defaultBot,
+      clock,
+      newOwner: randomUUID,
+      observer: protocolLog(logger, metrics),
+      tuning: config.protocol,
+    },
+    forward: config.forwardUrl === undefined ? undefined : forwarder(config.forwardUrl, overrides.fetch),
+    logger,
+    metrics,
+  };
+}

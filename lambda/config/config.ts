@@ -1,0 +1,149 @@
+import type { ProtocolTuning } from '../domain/tuning';
+import { ENV } from './env-names';
+
+export interface WhatsAppSecrets {
+  appSecret: string;
+  accessToken: string;
+  verifyToken: string;
+}
+
+export type SecretsSource =
+  | { kind: 'environment'; values: WhatsAppSecrets }
+  | { kind: 'secrets-manager'; secretId: string };
+
+export interface Config {
+  tableName: string;
+  secrets: SecretsSource;
+  graphBaseUrl: string;
+  graphVersion: string;
+  protocol: ProtocolTuning;
+  /** Used as the remaining time when no Lambda context is available (local runs). */
+  defaultRemainingMs: number;
+  forwardUrl: string | undefined;
+  logMessageContent: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const DAY_SECONDS = 86_400;
+export const DEFAULTS = {
+  graphBaseUrl: 'https://graph.facebook.com',
+  graphVersion: 'v26.0',
+  dedupTtlSeconds: 8 * DAY_SECONDS,
+  leaseSafetyMs: 2_000,
+  takeoverGraceMs: 3_000,
+  inFlightWaitMs: 3_000,
+  ambiguousGraceMs: 30_000,
+  sendTimeoutMs: 8_000,
+  sendMaxAttempts: 3,
+  defaultRemainingMs: 25_000,
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment once, at cold start; every problem is reported together. */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const tableName = read(ENV.tableName);
+  if (tableName === undefined) problems.push(`${ENV.tableName} is required`);
+
+  const secrets = readSecretsSource(read, problems);
+
+  const graphBaseUrl = (read(ENV.graphBaseUrl) ?? DEFAULTS.graphBaseUrl).replace(/\/+$/, '');
+  if (!isHttpUrl(graphBaseUrl)) problems.push(`${ENV.graphBaseUrl} must be an http(s) URL`);
+  const graphVersion = read(ENV.graphVersion) ?? DEFAULTS.graphVersion;
+  if (!/^v\d+\.\d+$/.test(graphVersion)) {
+    problems.push(`${ENV.graphVersion} must look like v26.0, got "${graphVersion}"`);
+  }
+
+  const forwardUrl = read(ENV.forwardUrl);
+  if (forwardUrl !== undefined && !isHttpUrl(forwardUrl)) {
+    problems.push(`${ENV.forwardUrl} must be an http(s) URL`);
+  }
+  const logContent = read(ENV.logMessageContent) ?? 'false';
+  if (logContent !== 'true' && logContent !== 'false') {
+    problems.push(`${ENV.logMessageContent} must be "true" or "false"`);
+  }
+
+  const config: Config = {
+    tableName: tableName ?? '',
+    secrets,
+    graphBaseUrl,
+    graphVersion,
+    protocol: {
+      dedupTtlSeconds: integer(
+        ENV.dedupTtlSeconds,
+        DEFAULTS.dedupTtlSeconds,
+        8 * DAY_SECONDS,
+        365 * DAY_SECONDS,
+      ),
+      leaseSafetyMs: integer(ENV.leaseSafetyMs, DEFAULTS.leaseSafetyMs, 0, 60_000),
+      takeoverGraceMs: integer(ENV.takeoverGraceMs, DEFAULTS.takeoverGraceMs, 0, 600_000),
+      inFlightWaitMs: integer(ENV.inFlightWaitMs, DEFAULTS.inFlightWaitMs, 0, 25_000),
+      ambiguousGraceMs: integer(ENV.ambiguousGraceMs, DEFAULTS.ambiguousGraceMs, 0, 24 * 3_600_000),
+      sendTimeoutMs: integer(ENV.sendTimeoutMs, DEFAULTS.sendTimeoutMs, 100, 25_000),
+      sendMaxAttempts: integer(ENV.sendMaxAttempts, DEFAULTS.sendMaxAttempts, 1, 10),
+    },
+    defaultRemainingMs: integer(ENV.defaultRemainingMs, DEFAULTS.defaultRemainingMs, 1_000, 900_000),
+    forwardUrl,
+    logMessageContent: logContent === 'true',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readSecretsSource(read: (name: string) => string | undefined, problems: string[]): SecretsSource {
+  const secretId = read(ENV.secretId);
+  const appSecret = read(ENV.appSecret);
+  const accessToken = read(ENV.accessToken);
+  const verifyToken = read(ENV.verifyToken);
+  if (secretId !== undefined) {
+    if (appSecret ?? accessToken ?? verifyToken) {
+      problems.push(`set either ${ENV.secretId} or the three secret variables, not both`);
+    }
+    return { kind: 'secrets-manager', secretId };
+  }
+  const missing = [
+    [ENV.appSecret, appSecret],
+    [ENV.accessToken, accessToken],
+    [ENV.verifyToken, verifyToken],
+  ].filter(([, value]) => value === undefined);
+  if (missing.length > 0) {
+    problems.push(
+      `${missing.map(([name]) => name).join(', ')} required (or ${ENV.secretId} naming a Secrets Manager secret)`,
+    );
+  }
+  return {
+    kind: 'environment',
+    values: { appSecret: appSecret ?? '', accessToken: accessToken ?? '', verifyToken: verifyToken ?? '' },
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

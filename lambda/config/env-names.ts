@@ -1,0 +1,34 @@
+/**
+ * Every environment variable the webhook function reads, in one side-effect-free module.
+ * The CDK stack imports it to set the variables, the runtime imports it to read them,
+ * so the two cannot drift apart.
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  appSecret: 'WHATSAPP_APP_SECRET',
+  accessToken: 'WHATSAPP_ACCESS_TOKEN',
+  verifyToken: 'WHATSAPP_VERIFY_TOKEN',
+  /** Name or ARN of one Secrets Manager secret holding the three values above as JSON. */
+  secretId: 'WHATSAPP_SECRET_ID',
+  graphBaseUrl: 'GRAPH_API_BASE_URL',
+  graphVersion: 'GRAPH_API_VERSION',
+  dedupTtlSeconds: 'DEDUP_TTL_SECONDS',
+  leaseSafetyMs: 'LEASE_SAFETY_MS',
+  takeoverGraceMs: 'TAKEOVER_GRACE_MS',
+  inFlightWaitMs: 'IN_FLIGHT_WAIT_MS',
+  ambiguousGraceMs: 'AMBIGUOUS_GRACE_MS',
+  sendTimeoutMs: 'SEND_TIMEOUT_MS',
+  sendMaxAttempts: 'SEND_MAX_ATTEMPTS',
+  defaultRemainingMs: 'DEFAULT_REMAINING_MS',
+  forwardUrl: 'FORWARD_URL',
+  logMessageContent: 'LOG_MESSAGE_CONTENT',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** The JSON keys of the Secrets Manager secret named by WHATSAPP_SECRET_ID. */
+export const SECRET_KEYS = {
+  appSecret: 'appSecret',
+  accessToken: 'accessToken',
+  verifyToken: 'verifyToken',
+} as const;

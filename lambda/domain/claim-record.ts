@@ -1,0 +1,80 @@
+import type { MessageKey } from './messages';
+
+/**
+ * claimed  - an owner holds the lease and may send the reply now.
+ * unknown  - the owner's send had an unknown outcome; a `sent` status may still confirm it.
+ * released - the owner gave the claim back after a retryable failure; the next delivery takes it.
+ * done     - the reply was sent (or confirmed by a status webhook). Terminal.
+ * failed   - the reply can never be sent (permanent Graph error). Terminal.
+ */
+export type ClaimState = 'claimed' | 'unknown' | 'released' | 'done' | 'failed';
+
+export interface ClaimRecord {
+  state: ClaimState;
+  owner: string;
+  attempt: number;
+  /** Epoch ms. For `claimed`, the owner's deadline; for `unknown`, the end of the confirmation grace. */
+  leaseUntil: number;
+  /** Epoch seconds; also the table's TTL attribute. */
+  expiresAt: number;
+  outboundId?: string | undefined;
+  errorCode?: number | undefined;
+}
+
+/** Identifies one owner of one attempt; every write after the claim is conditioned on it. */
+export interface Fence {
+  owner: string;
+  attempt: number;
+}
+
+export interface NewClaim extends Fence {
+  leaseUntil: number;
+  expiresAt: number;
+}
+
+export interface ClaimClock {
+  /** Epoch ms: records with `expiresAt` (seconds) before this are expired. */
+  nowMs: number;
+  /** Epoch ms: a lease that ended before this may be taken over. */
+  takeoverBeforeMs: number;
+}
+
+export type ClaimResult =
+  | { won: true; previous: ClaimRecord | undefined }
+  | { won: false; current: ClaimRecord | undefined };
+
+export type FencedWrite = 'written' | 'fenced-out';
+
+/** The dedup store: one conditional write claims a message, fenced writes settle it. */
+export interface ClaimStore {
+  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
+  read(key: MessageKey): Promise<ClaimRecord | undefined>;
+  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite>;
+  release(key: MessageKey, fence: Fence): Promise<FencedWrite>;
+  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;
+  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
+  /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
+  confirmSent(key: MessageKey, outboundId: string): Promise<'confirmed' | 'already-settled'>;
+}
+
+/** The store could not be reached or refused the request (throttling, outage). */
+export class ClaimStoreError extends Error {
+  override name = 'ClaimStoreError';
+  constructor(
+    readonly operation: string,
+    options: { cause: unknown },
+  ) {
+    super(`Claim store ${operation} failed`, options);
+  }
+}
+
+export const isSettled = (record: ClaimRecord): boolean =>
+  record.state === 'done' || record.state === 'failed';
+
+/** Whether a new owner may take this record over now (the claim write's own condition, read back). */
+export const canTakeOver = (record: ClaimRecord, clock: ClaimClock): boolean =>
+  record.expiresAt < epochSeconds(clock.nowMs) ||
+  record.state === 'released' ||
+  ((record.state === 'claimed' || record.state === 'unknown') && record.leaseUntil < clock.takeoverBeforeMs);
+
+export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);

@@ -1,0 +1,71 @@
+import { type AnswerDeps, answerMessage, isFinal, type MessageOutcome } from './answer-message';
+import { recordKey, type WebhookBatch } from './messages';
+import { reconcileStatus } from './reconcile-status';
+
+export interface DeliveryOutcome {
+  messages: MessageOutcome[];
+  /** Status webhooks that could not be recorded; Meta must deliver them again. */
+  statusFailures: number;
+  /** Whether this delivery settled a message for the first time or carried statuses (for forwarding). */
+  hasNewEvents: boolean;
+  /** 200 only when every message is done or terminal and every status was recorded. */
+  complete: boolean;
+}
+
+/** Messages and statuses of one delivery handled at most this many at a time. */
+const CONCURRENCY = 16;
+
+/** One webhook delivery: every message answered at most once, every status reconciled. */
+export async function handleDelivery(
+  deps: AnswerDeps,
+  input: { batch: WebhookBatch; deadline: number },
+): Promise<DeliveryOutcome> {
+  const { batch, deadline } = input;
+  for (const error of batch.errors) deps.observer.valueError(error);
+
+  const seen = new Set<string>();
+  const messages = await mapBounded(batch.messages, CONCURRENCY, async (message): Promise<MessageOutcome> => {
+    const id = recordKey(message.key);
+    if (seen.has(id)) {
+      deps.observer.duplicate(message.key, 'same-batch');
+      return { kind: 'duplicate', reason: 'same-batch' };
+    }
+    seen.add(id);
+    return answerMessage(deps, { message, deadline });
+  });
+
+  const statusResults = await mapBounded(batch.statuses, CONCURRENCY, async (status) => {
+    try {
+      await reconcileStatus(deps, status);
+      return true;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ClaimStoreError')) throw error;
+      deps.observer.storeError({ tenantId: status.tenantId, messageId: status.outboundId }, 'confirm', error);
+      return false;
+    }
+  });
+  const statusFailures = statusResults.filter((ok) => !ok).length;
+
+  return {
+    messages,
+    statusFailures,
+    hasNewEvents: messages.some(isFirstSettlement) || batch.statuses.length + batch.errors.length > 0,
+    complete: messages.every(isFinal) && statusFailures === 0,
+  };
+}
+
+const isFirstSettlement = (outcome: MessageOutcome): boolean =>
+  outcome.kind === 'replied' || outcome.kind === 'terminal' || outcome.kind === 'no-reply';
+
+async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,30 @@
+import { decodeCallbackData } from './callback-data';
+import type { ClaimStore } from './claim-record';
+import type { StatusUpdate } from './messages';
+import type { ProtocolObserver } from './ports';
+
+export interface ReconcileDeps {
+  claims: ClaimStore;
+  observer: ProtocolObserver;
+}
+
+/** Statuses that prove Meta accepted a reply we sent. */
+const PROOF_OF_SEND = new Set(['sent', 'delivered', 'read', 'played']);
+
+/**
+ * A status webhook for one of our replies (recognised by its `biz_opaque_callback_data`) settles the
+ * inbound message's record as done. This is how an ambiguous send, or a sender that died before
+ * recording its send, is confirmed so that no later delivery sends the reply again.
+ * Statuses of messages this service did not send are acknowledged and left alone.
+ */
+export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate): Promise<void> {
+  const origin = decodeCallbackData(status.callbackData);
+  if (!origin) return;
+  if (status.status === 'failed') {
+    deps.observer.asyncReplyFailure(origin.key, status);
+    return;
+  }
+  if (!PROOF_OF_SEND.has(status.status)) return;
+  const result = await deps.claims.confirmSent(origin.key, status.outboundId);
+  deps.observer.statusReconciled(origin.key, status, result);
+}

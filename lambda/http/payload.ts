@@ -1,0 +1,96 @@
+import type { InboundMessage, StatusUpdate, ValueLevelError, WebhookBatch } from '../domain/messages';
+
+export type WalkResult = { kind: 'batch'; batch: WebhookBatch } | { kind: 'ignored'; reason: string };
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const int = (value: unknown): number | undefined => (Number.isInteger(value) ? Number(value) : undefined);
+
+/**
+ * Walks every `entry[].changes[].value` of a WhatsApp Business Account webhook. Validates as it goes
+ * (no casts of parsed JSON): items that lack an id or a phone_number_id are counted as malformed and
+ * skipped; unknown message types are kept with their type so the bot can decide.
+ */
+export function walkWebhook(body: unknown): WalkResult {
+  if (!isRecord(body)) return { kind: 'ignored', reason: 'body is not a JSON object' };
+  if (body.object !== 'whatsapp_business_account') {
+    return { kind: 'ignored', reason: 'object is not whatsapp_business_account' };
+  }
+  if (!Array.isArray(body.entry)) return { kind: 'ignored', reason: 'entry is not an array' };
+
+  const batch: WebhookBatch = { messages: [], statuses: [], errors: [], malformed: 0 };
+  for (const entry of body.entry) {
+    const changes = isRecord(entry) ? entry.changes : undefined;
+    if (!Array.isArray(changes)) {
+      batch.malformed++;
+      continue;
+    }
+    for (const change of changes) {
+      if (!isRecord(change) || !isRecord(change.value)) {
+        batch.malformed++;
+        continue;
+      }
+      walkValue(change.value, batch);
+    }
+  }
+  return { kind: 'batch', batch };
+}
+
+function walkValue(value: Json, batch: WebhookBatch): void {
+  const tenantId = isRecord(value.metadata) ? nonEmpty(value.metadata.phone_number_id) : undefined;
+  for (const item of list(value.messages)) {
+    const message = tenantId === undefined ? undefined : toMessage(item, tenantId);
+    if (message) batch.messages.push(message);
+    else batch.malformed++;
+  }
+  for (const item of list(value.statuses)) {
+    const status = tenantId === undefined ? undefined : toStatus(item, tenantId);
+    if (status) batch.statuses.push(status);
+    else batch.malformed++;
+  }
+  for (const item of list(value.errors)) {
+    batch.errors.push(toValueError(item, tenantId));
+  }
+}
+
+function toMessage(item: unknown, tenantId: string): InboundMessage | undefined {
+  if (!isRecord(item)) return undefined;
+  const messageId = nonEmpty(item.id);
+  if (messageId === undefined) return undefined;
+  return {
+    key: { tenantId, messageId },
+    replyTo: nonEmpty(item.from) ?? nonEmpty(item.from_user_id),
+    type: nonEmpty(item.type) ?? 'unknown',
+    text: isRecord(item.text) ? text(item.text.body) : undefined,
+  };
+}
+
+function toStatus(item: unknown, tenantId: string): StatusUpdate | undefined {
+  if (!isRecord(item)) return undefined;
+  const outboundId = nonEmpty(item.id);
+  const status = nonEmpty(item.status);
+  if (outboundId === undefined || status === undefined) return undefined;
+  return {
+    tenantId,
+    outboundId,
+    status,
+    callbackData: nonEmpty(item.biz_opaque_callback_data),
+    errorCodes: list(item.errors).flatMap((error) => {
+      const code = isRecord(error) ? int(error.code) : undefined;
+      return code === undefined ? [] : [code];
+    }),
+  };
+}
+
+function toValueError(item: unknown, tenantId: string | undefined): ValueLevelError {
+  return {
+    tenantId,
+    code: isRecord(item) ? int(item.code) : undefined,
+    title: isRecord(item) ? text(item.title) : undefined,
+  };
+}

@@ -1,0 +1,101 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MessageKey } from '../domain/messages';
+import type { DuplicateReason, ProtocolObserver } from '../domain/ports';
+import { METRIC } from './telemetry';
+
+const DUPLICATE_LOG: Record<DuplicateReason, string> = {
+  'already-processed': 'Duplicate Message Detected - Already Processed',
+  'in-flight': 'Duplicate Message Detected - Currently Being Processed',
+  'same-batch': 'Duplicate Message Detected - Repeated In The Same Delivery',
+};
+
+/** Fields every message log line carries. Phone numbers and message text never appear here. */
+const ids = (key: MessageKey) => ({ message_id: key.messageId, tenant_id: key.tenantId });
+
+/** Turns the claim protocol's domain events into Powertools log lines and EMF metrics. */
+export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver {
+  const count = (name: string, dimension?: [string, string]) => {
+    if (dimension === undefined) {
+      metrics.addMetric(name, MetricUnit.Count, 1);
+      return;
+    }
+    const single = metrics.singleMetric();
+    single.addDimension(...dimension);
+    single.addMetric(name, MetricUnit.Count, 1);
+  };
+
+  return {
+    claimed(key, attempt, replaced) {
+      logger.info('Message claimed', { ...ids(key), attempt, outcome: 'claimed', replaced_state: replaced });
+      count(METRIC.messagesClaimed);
+      if (replaced !== undefined) count(METRIC.claimTakeovers, ['replaced', replaced]);
+    },
+    duplicate(key, reason) {
+      logger.warn(DUPLICATE_LOG[reason], { ...ids(key), outcome: 'duplicate', reason });
+      count(METRIC.duplicatesSuppressed, ['reason', reason]);
+    },
+    inFlightWaitEnded(key, outcome) {
+      logger.info('In-flight wait ended', { ...ids(key), outcome });
+    },
+    replySent(key, attempt) {
+      logger.info('Reply sent', { ...ids(key), attempt, outcome: 'replied' });
+      count(METRIC.repliesSent);
+    },
+    replyFailed(key, result, willRetry) {
+      const fields = {
+        ...ids(key),
+        outcome: `reply-${result.kind}`,
+        detail: result.detail,
+        will_retry: willRetry,
+      };
+      if (result.kind === 'retryable' && willRetry) logger.warn('Reply failed, retrying', fields);
+      else logger.error('Reply failed', { ...fields, code: 'code' in result ? result.code : undefined });
+      count(METRIC.replyFailures, ['class', result.kind]);
+      if (result.kind === 'ambiguous') count(METRIC.ambiguousSends);
+    },
+    settleWrite(key, write, result) {
+      if (result === 'written') {
+        logger.debug('Claim settled', { ...ids(key), write });
+        return;
+      }
+      logger.error('Fenced write refused: another delivery owns this message now', { ...ids(key), write });
+      count(METRIC.fencedWritesRefused, ['write', write]);
+    },
+    storeError(key, operation, error) {
+      logger.error('Claim store error', { ...ids(key), operation, error: describe(error) });
+      count(METRIC.claimStoreErrors, ['operation', operation]);
+    },
+    skipped(key, reason) {
+      logger.info('Message not answered', { ...ids(key), outcome: 'skipped', reason });
+    },
+    statusReconciled(key, status, result) {
+      if (result === 'already-settled') return;
+      logger.warn('Reply confirmed by status webhook', {
+        ...ids(key),
+        status: status.status,
+        outcome: 'reconciled',
+      });
+      count(METRIC.ambiguousSendsReconciled);
+    },
+    asyncReplyFailure(key, status) {
+      logger.error('Reply failed after Graph accepted it', { ...ids(key), codes: status.errorCodes });
+      count(METRIC.replyFailures, ['class', 'async']);
+    },
+    valueError(error) {
+      logger.error('Webhook carried an error', {
+        tenant_id: error.tenantId,
+        code: error.code,
+        title: error.title,
+      });
+      count(METRIC.webhookErrors);
+    },
+  };
+}
+
+/** Error name and message only: SDK errors can be large, and nothing here needs their payload. */
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'unknown', message: '' };
+}

@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { WebhookApp } from './app/build-app';
+import { routeWebhook } from './app/route-webhook';
+import { unexpectedErrors } from './http/unexpected-errors';
+import { verifiedBody } from './http/verified-body';
+import { METRIC } from './observability/telemetry';
+
+/**
+ * The one middy chain. Order: context for logs, metrics flush, a catch-all 500, then the signature
+ * check on the raw bytes, before the router parses anything.
+ */
+export function webhookHandler(app: WebhookApp) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(injectLambdaContext(app.logger, { resetKeys: true }))
+    .use(logMetrics(app.metrics, { captureColdStartMetric: true }))
+    .use(unexpectedErrors(app.logger))
+    .use(
+      verifiedBody({
+        appSecret: async () => (await app.secrets()).appSecret,
+        onRejected: (check) => {
+          app.logger.warn('Webhook signature rejected', { reason: check });
+          app.metrics.addMetric(METRIC.signatureRejections, MetricUnit.Count, 1);
+        },
+      }),
+    )
+    .handler(routeWebhook(app));
+}

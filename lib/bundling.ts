@@ -1,0 +1,20 @@
+/**
+ * The esbuild settings of the webhook bundle, shared by `npm run build` and the CDK function so the
+ * bundle you test locally is the bundle you deploy. Plain data: no CDK or esbuild import here.
+ */
+export const HANDLER_ENTRY = 'lambda/handler.ts';
+export const HANDLER_EXPORT = 'handler';
+
+export const BUNDLING = {
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // Some dependencies still call require(); an ESM bundle needs one.
+  banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  // Ship the pinned AWS SDK instead of the runtime's, so what was tested is what runs.
+  external: [] as string[],
+} as const;

@@ -1,0 +1,82 @@
+/**
+ * Serialises like Meta does on the wire: compact JSON, `/` escaped as `\/`, and every non-ASCII
+ * character as a lowercase `\uXXXX` escape (emoji as surrogate pairs). A signature over these
+ * bytes only verifies if the receiver hashes the raw body.
+ */
+export function metaJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/\//g, '\\/')
+    .replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export interface TextMessageSpec {
+  id: string;
+  from?: string;
+  text?: string;
+  type?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** A `whatsapp_business_account` webhook body with one change carrying these messages. */
+export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec[]) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: 'Test User' }, wa_id: '16505551234' }],
+              messages: messages.map((m) => ({
+                from: m.from ?? '16505551234',
+                id: m.id,
+                timestamp: '1749416383',
+                type: m.type ?? 'text',
+                ...(m.type === undefined || m.type === 'text' ? { text: { body: m.text ?? 'test' } } : {}),
+                ...m.extra,
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A status webhook as Meta sends it for one of our replies. */
+export function statusWebhook(
+  phoneNumberId: string,
+  status: { id: string; status: string; callbackData?: string; errors?: { code: number; title: string }[] },
+) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+              statuses: [
+                {
+                  id: status.id,
+                  status: status.status,
+                  timestamp: '1749416390',
+                  recipient_id: '16505551234',
+                  ...(status.callbackData ? { biz_opaque_callback_data: status.callbackData } : {}),
+                  ...(status.errors ? { errors: status.errors } : {}),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
