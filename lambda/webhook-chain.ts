@@ -7,7 +7,7 @@ import type { WebhookApp } from './app/build-app';
 import { routeWebhook } from './app/route-webhook';
 import { unexpectedErrors } from './http/unexpected-errors';
 import { verifiedBody } from './http/verified-body';
-import { METRIC } from './observability/telemetry';
+import { METRIC } from './observability/metric-names';
 
 /**
  * The one middy chain. Order: context for logs, metrics flush, a catch-all 500, then the signature

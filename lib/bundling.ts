@@ -14,7 +14,8 @@ export const BUNDLING = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   // Some dependencies still call require(); an ESM bundle needs one.
-  banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   // Ship the pinned AWS SDK instead of the runtime's, so what was tested is what runs.
   external: [] as string[],
 } as const;

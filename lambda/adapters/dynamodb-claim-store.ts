@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { TABLE_SCHEMA } from '../config/table-schema';
 import {
   type ClaimClock,
   type ClaimRecord,
@@ -13,9 +14,6 @@ import {
   type NewClaim,
 } from '../domain/claim-record';
 import { type MessageKey, recordKey } from '../domain/messages';
-
-/** Attribute names shared with the CDK table (partition key, TTL attribute) and the tests. */
-export const TABLE_SCHEMA = { partitionKey: 'pk', ttlAttribute: 'expiresAt' } as const;
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,

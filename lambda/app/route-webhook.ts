@@ -8,7 +8,7 @@ import { headerOf, methodOf } from '../http/request';
 import { toResponse, type WebhookAnswer } from '../http/responses';
 import { SIGNATURE_HEADER } from '../http/signature';
 import { verifiedBodyOf } from '../http/verified-body';
-import { METRIC } from '../observability/telemetry';
+import { METRIC } from '../observability/metric-names';
 import type { WebhookApp } from './build-app';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

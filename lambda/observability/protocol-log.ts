@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MessageKey } from '../domain/messages';
 import type { DuplicateReason, ProtocolObserver } from '../domain/ports';
-import { METRIC } from './telemetry';
+import { METRIC } from './metric-names';
 
 const DUPLICATE_LOG: Record<DuplicateReason, string> = {
   'already-processed': 'Duplicate Message Detected - Already Processed',

@@ -19,13 +19,21 @@ export function apiEvent(options: EventOptions): APIGatewayProxyEventV2 {
     rawPath: '/webhook',
     rawQueryString,
     headers: { 'content-type': 'application/json', ...options.headers },
-    queryStringParameters: rawQueryString ? Object.fromEntries(new URLSearchParams(rawQueryString)) : undefined,
+    queryStringParameters: rawQueryString
+      ? Object.fromEntries(new URLSearchParams(rawQueryString))
+      : undefined,
     requestContext: {
       accountId: '123456789012',
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: options.method, path: '/webhook', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: {
+        method: options.method,
+        path: '/webhook',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
       requestId: 'request-id',
       routeKey: `${options.method} /webhook`,
       stage: '$default',

@@ -9,7 +9,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SCHEMA } from '../../lambda/adapters/dynamodb-claim-store';
+import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
 
 /** Credentials DynamoDB Local accepts; it checks nothing, but the SDK wants some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -59,7 +59,10 @@ export async function startDynamoDbLocal(): Promise<RunningDynamoDb> {
   return { endpoint, stop: () => stopProcess(java) };
 }
 
-export function localDynamoDbClient(endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBClient {
+export function localDynamoDbClient(
+  endpoint: string,
+  options: { maxAttempts?: number } = {},
+): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...options });
 }
 

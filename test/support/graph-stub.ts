@@ -38,7 +38,9 @@ export async function startGraphStub(
     const match = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/.exec(req.url ?? '');
     const raw = await readBody(req);
     if (req.method !== 'POST' || !match) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","code":100}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"not found","code":100}}');
       return;
     }
     let body: Record<string, unknown> = {};
@@ -55,7 +57,8 @@ export async function startGraphStub(
       authorization: req.headers.authorization,
       body,
       inReplyTo: context?.message_id,
-      callbackData: typeof body.biz_opaque_callback_data === 'string' ? body.biz_opaque_callback_data : undefined,
+      callbackData:
+        typeof body.biz_opaque_callback_data === 'string' ? body.biz_opaque_callback_data : undefined,
       receivedAt: Date.now(),
     };
     requests.push(request);

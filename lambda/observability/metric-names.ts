@@ -1,0 +1,19 @@
+/** Metric namespace, service and names in one side-effect-free module: the CDK alarms and dashboard read them too. */
+export const SERVICE_NAME = 'whatsapp-once';
+export const METRICS_NAMESPACE = 'WhatsappOnce';
+
+export const METRIC = {
+  webhooksReceived: 'WebhooksReceived',
+  signatureRejections: 'SignatureRejections',
+  messagesClaimed: 'MessagesClaimed',
+  claimTakeovers: 'ClaimTakeovers',
+  duplicatesSuppressed: 'DuplicatesSuppressed',
+  repliesSent: 'RepliesSent',
+  replyFailures: 'ReplyFailures',
+  ambiguousSends: 'AmbiguousSends',
+  ambiguousSendsReconciled: 'AmbiguousSendsReconciled',
+  fencedWritesRefused: 'FencedWritesRefused',
+  claimStoreErrors: 'ClaimStoreErrors',
+  webhookErrors: 'WebhookErrors',
+  malformedItems: 'MalformedItems',
+} as const;
