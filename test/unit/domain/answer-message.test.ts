@@ -442,3 +442,12 @@ describe('answerMessage for messages the bot does not answer', () => {
     expect(f.sent).toHaveLength(0);
   });
 });
+
+describe('answerMessage send timeout', () => {
+  it('uses a configured timeout shorter than the minimum send window as is', async () => {
+    const f = useCaseFixture({ sendTimeoutMs: 300 });
+    const outcome = await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(outcome).toEqual({ kind: 'replied' });
+    expect(f.sent[0]?.timeoutMs).toBe(300);
+  });
+});
