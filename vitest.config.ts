@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1).
+// Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1). The
+// reliability and security suites need DynamoDB Local too, so they share the integration project's one.
 export default defineConfig({
   test: {
     env: {
@@ -13,7 +14,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/reliability/**/*.test.ts',
+            'test/security/**/*.test.ts',
+          ],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -12,11 +12,15 @@ export interface GraphRequest {
   receivedAt: number;
 }
 
-/** What the stub does with one request: answer (after an optional delay), or never answer. */
+/**
+ * What the stub does with one request: answer (after an optional delay), or never answer.
+ * `accept.answerDelayMs`: the reply is accepted (reaches the user) at once, the HTTP answer comes late.
+ * `hang.delivered`: the reply reaches the user but the answer never comes back; without it the reply is lost.
+ */
 export type GraphBehaviour =
-  | { kind: 'accept'; delayMs?: number }
+  | { kind: 'accept'; delayMs?: number; answerDelayMs?: number }
   | { kind: 'error'; status: number; code?: number; delayMs?: number }
-  | { kind: 'hang' };
+  | { kind: 'hang'; delivered?: boolean };
 
 export interface GraphStub {
   baseUrl: string;
@@ -63,16 +67,26 @@ export async function startGraphStub(
     };
     requests.push(request);
     const plan = behaviour(request);
-    if (plan.kind === 'hang') return;
-    if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
+    const accept = () => {
+      const outboundId = `wamid.stub-${randomUUID()}`;
+      accepted.push({ request, outboundId });
+      options.onAccepted?.(request, outboundId);
+      return outboundId;
+    };
+    if (plan.kind === 'hang') {
+      if (plan.delivered) accept();
+      return;
+    }
+    if (plan.delayMs) await sleep(plan.delayMs);
     if (plan.kind === 'error') {
       const error = { message: 'stubbed error', type: 'OAuthException', code: plan.code, fbtrace_id: 'stub' };
       res.writeHead(plan.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error }));
       return;
     }
-    const outboundId = `wamid.stub-${randomUUID()}`;
-    accepted.push({ request, outboundId });
-    options.onAccepted?.(request, outboundId);
+    const outboundId = accept();
+    if (plan.answerDelayMs) await sleep(plan.answerDelayMs);
+    // The caller may have given up (timeout) while the answer was held back.
+    if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'application/json' }).end(
       JSON.stringify({
         messaging_product: 'whatsapp',
@@ -98,6 +112,8 @@ export async function startGraphStub(
       }),
   };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { inject } from 'vitest';
+import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
+import { defaultBot } from '../../lambda/domain/default-bot';
+import type { InboundMessage } from '../../lambda/domain/messages';
+import { webhookHandler } from '../../lambda/webhook-chain';
+import { signedPost } from '../support/api-events';
+import { type BotFault, faultyBot } from '../support/bot-faults';
+import { type DynamoFaultOptions, injectDynamoDbFaults } from '../support/dynamodb-faults';
+import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
+import { type FetchFaultOptions, faultyFetch } from '../support/fetch-faults';
+import { type GraphStub, startGraphStub } from '../support/graph-stub';
+import { gatedClock, type Invocation } from '../support/invocation-scope';
+import { type InvocationRun, invokeAsLambda } from '../support/lambda-invocation';
+import { metaJson } from '../support/meta-json';
+
+export const APP_SECRET = 'reliability-app-secret';
+export const PHONE_NUMBER_ID = '106540352242922';
+
+/** Short leases: a takeover is possible 2 s after an invocation with 2 s remaining started. */
+export const SHORT_LEASE_ENV = {
+  LEASE_SAFETY_MS: '200',
+  TAKEOVER_GRACE_MS: '200',
+  IN_FLIGHT_WAIT_MS: '300',
+  AMBIGUOUS_GRACE_MS: '600',
+  SEND_TIMEOUT_MS: '500',
+};
+export const SHORT_REMAINING_MS = 2_000;
+
+export interface FaultHarnessOptions {
+  env?: Record<string, string>;
+  dynamo?: DynamoFaultOptions['decide'];
+  fetch?: FetchFaultOptions['decide'];
+  bot?: (message: InboundMessage, invocation: Invocation | undefined) => BotFault | undefined;
+}
+
+export interface FaultHarness {
+  app: WebhookApp;
+  graph: GraphStub;
+  /** One signed delivery as one Lambda invocation with `remainingMs` to its deadline. */
+  deliver(body: unknown, remainingMs?: number): Promise<InvocationRun>;
+  record(messageId: string): Promise<Record<string, unknown> | undefined>;
+  close(): Promise<void>;
+}
+
+/** The real middy chain on DynamoDB Local and a Graph stub, with faults injected at its ports. */
+export async function startFaultHarness(options: FaultHarnessOptions = {}): Promise<FaultHarness> {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `reliability-${randomUUID()}`;
+  const admin = localDynamoDbClient(endpoint);
+  await createClaimTable(admin, tableName);
+  const client = localDynamoDbClient(endpoint);
+  if (options.dynamo) injectDynamoDbFaults(client, { decide: options.dynamo });
+  const graph = await startGraphStub();
+  const decideBot = options.bot;
+  const app = buildApp(
+    {
+      TABLE_NAME: tableName,
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_ACCESS_TOKEN: 'reliability-access-token',
+      WHATSAPP_VERIFY_TOKEN: 'reliability-verify-token',
+      GRAPH_API_BASE_URL: graph.baseUrl,
+      ...SHORT_LEASE_ENV,
+      ...options.env,
+    },
+    {
+      dynamoDb: client,
+      clock: gatedClock(systemClock),
+      fetch: faultyFetch({ ...(options.fetch ? { decide: options.fetch } : {}) }),
+      ...(decideBot ? { bot: faultyBot(defaultBot, decideBot) } : {}),
+    },
+  );
+  const handler = webhookHandler(app);
+  return {
+    app,
+    graph,
+    deliver: (body, remainingMs = SHORT_REMAINING_MS) =>
+      invokeAsLambda(
+        handler,
+        signedPost(typeof body === 'string' ? body : metaJson(body), APP_SECRET),
+        remainingMs,
+      ),
+    async record(messageId) {
+      const { Item } = await admin.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: `${PHONE_NUMBER_ID}#${messageId}` } },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? unmarshall(Item) : undefined;
+    },
+    async close() {
+      await graph.close();
+      client.destroy();
+      admin.destroy();
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `read` until `done` holds (or fails after `timeoutMs`). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3_000) {
+  const stopAt = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > stopAt) return value;
+    await sleep(50);
+  }
+}
