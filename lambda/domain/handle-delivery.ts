@@ -24,7 +24,10 @@ export async function handleDelivery(
   for (const error of batch.errors) deps.observer.valueError(error);
 
   const seen = new Set<string>();
-  const messages = await mapBounded(batch.messages, CONCURRENCY, async (message): Promise<MessageOutcome> => {
+  // Statuses run beside the messages, not after them: a status confirms an earlier reply, and
+  // holding it back behind a slow message (which may outlive the invocation) lets that reply's
+  // grace run out, after which a redelivery would send it again.
+  const answering = mapBounded(batch.messages, CONCURRENCY, async (message): Promise<MessageOutcome> => {
     const id = recordKey(message.key);
     if (seen.has(id)) {
       deps.observer.duplicate(message.key, 'same-batch');
@@ -34,7 +37,7 @@ export async function handleDelivery(
     return answerMessage(deps, { message, deadline });
   });
 
-  const statusResults = await mapBounded(batch.statuses, CONCURRENCY, async (status) => {
+  const reconciling = mapBounded(batch.statuses, CONCURRENCY, async (status) => {
     try {
       await reconcileStatus(deps, status);
       return true;
@@ -44,6 +47,7 @@ export async function handleDelivery(
       return false;
     }
   });
+  const [messages, statusResults] = await Promise.all([answering, reconciling]);
   const statusFailures = statusResults.filter((ok) => !ok).length;
 
   return {
