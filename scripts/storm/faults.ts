@@ -1,0 +1,124 @@
+import { decodeCallbackData } from '../../lambda/domain/callback-data';
+import { recordKey } from '../../lambda/domain/messages';
+import type { BotFault } from '../../test/support/bot-faults';
+import type { DynamoCall, DynamoFault } from '../../test/support/dynamodb-faults';
+import type { FetchFault, GraphCall } from '../../test/support/fetch-faults';
+import type { GraphBehaviour, GraphRequest } from '../../test/support/graph-stub';
+import type { Invocation } from '../../test/support/invocation-scope';
+import type { Ledger } from './ledger';
+import type { FaultPlan } from './plans';
+import { fixedChance, type Random } from './random';
+
+/** How long a slow Graph answer takes: far past any lease in the storm. */
+export const SLOW_ANSWER_MS = 4_000;
+
+export interface FaultContext {
+  plan: FaultPlan;
+  seed: number;
+  random: Random;
+  ledger: Ledger;
+  startedAt: number;
+  /** Resolves once record `pk` moved past `attempt` (taken over) or settled; undefined: the attempt seen first. */
+  untilTakenOver: (pk: string, attempt: number | undefined) => Promise<void>;
+}
+
+/** Whether a message is one the plan fails permanently at Graph (known up front: terminal, not a miss). */
+export const isPermanent = (ctx: Pick<FaultContext, 'plan' | 'seed'>, messageId: string): boolean =>
+  fixedChance(ctx.plan.graph?.permanentMessages ?? 0, ctx.seed, 'permanent', messageId);
+
+/** The Graph stub's answer to one request under the plan. */
+export function graphBehaviour(ctx: FaultContext, request: GraphRequest): GraphBehaviour {
+  const g = ctx.plan.graph ?? {};
+  const messageId = request.inReplyTo;
+  const attempt = decodeCallbackData(request.callbackData)?.attempt;
+  const fixed = (rate: number | undefined, label: string) =>
+    fixedChance(rate ?? 0, ctx.seed, label, messageId, attempt);
+  const note = (fault: string, behaviour: GraphBehaviour) => {
+    ctx.ledger.count(fault);
+    return behaviour;
+  };
+  if (messageId !== undefined && isPermanent(ctx, messageId))
+    return note('graph 131047', { kind: 'error', status: 400, code: 131047 });
+  if (attempt === 1 && fixedChance(g.failFirstAttempt ?? 0, ctx.seed, 'fail-first', messageId))
+    return note('graph 500 (first attempt)', { kind: 'error', status: 500, code: 131000 });
+  if (fixed(g.hangLost, 'hang-lost')) return note('graph hang, lost', { kind: 'hang' });
+  if (fixed(g.hangDelivered, 'hang-delivered'))
+    return note('graph hang, delivered', { kind: 'hang', delivered: true });
+  if (fixed(g.slow, 'slow'))
+    return note('graph slow answer', { kind: 'accept', answerDelayMs: SLOW_ANSWER_MS });
+  if (ctx.random.chance(g.error500 ?? 0)) {
+    return ctx.random.chance(0.5)
+      ? note('graph 500', { kind: 'error', status: 500, code: 131000 })
+      : note('graph 500', { kind: 'error', status: 500 });
+  }
+  if (ctx.random.chance(g.throttle ?? 0))
+    return note('graph 130429', { kind: 'error', status: 400, code: 130429 });
+  return { kind: 'accept' };
+}
+
+/** Lambda deaths at the Graph call. */
+export function fetchFault(ctx: FaultContext, call: GraphCall): FetchFault | undefined {
+  const rate = ctx.plan.lambda?.dieBeforeSend ?? 0;
+  if (fixedChance(rate, ctx.seed, 'die-before-send', call.messageId, call.attempt)) {
+    ctx.ledger.count('lambda died before send');
+    return { kind: 'die-before-send' };
+  }
+  return undefined;
+}
+
+/** Zombies stalled between claim and send, in the bot port. */
+export function botFault(
+  ctx: FaultContext,
+  key: { tenantId: string; messageId: string },
+  invocation: Invocation | undefined,
+): BotFault | undefined {
+  if (!invocation || !ctx.random.chance(ctx.plan.lambda?.zombieBeforeSend ?? 0)) return undefined;
+  return { kind: 'stall', ...zombie(ctx, invocation, 'zombie before send', recordKey(key), undefined) };
+}
+
+/** Lambda deaths and zombies at DynamoDB writes, and DynamoDB's own throttling and outages. */
+export function dynamoFault(
+  ctx: FaultContext,
+  call: DynamoCall,
+  invocation: Invocation | undefined,
+): DynamoFault | undefined {
+  const lambda = ctx.plan.lambda ?? {};
+  const fixed = (rate: number | undefined, label: string) =>
+    fixedChance(rate ?? 0, ctx.seed, label, call.pk, call.attempt);
+  if (invocation && call.pk !== undefined) {
+    if (call.operation === 'claim' && fixed(lambda.zombieClaim, 'zombie-claim'))
+      return { kind: 'pause', ...zombie(ctx, invocation, 'zombie at claim answer', call.pk, call.attempt) };
+    if (call.operation === 'complete' && fixed(lambda.dieAfterSend, 'die-after-send')) {
+      ctx.ledger.count('lambda died after send');
+      return { kind: 'die' };
+    }
+    if (call.operation === 'complete' && fixed(lambda.zombieComplete, 'zombie-complete'))
+      return { kind: 'pause', ...zombie(ctx, invocation, 'zombie at completion', call.pk, call.attempt) };
+  }
+  const dynamo = ctx.plan.dynamo;
+  if (!dynamo?.operations.includes(call.operation)) return undefined;
+  const sinceStart = Date.now() - ctx.startedAt;
+  if (dynamo.outage && sinceStart % dynamo.outage.everyMs >= dynamo.outage.everyMs - dynamo.outage.forMs) {
+    ctx.ledger.count(`dynamodb ${call.operation} outage`);
+    return { kind: 'outage' };
+  }
+  if (ctx.random.chance(dynamo.throttle)) {
+    ctx.ledger.count(`dynamodb ${call.operation} throttled`);
+    return { kind: 'throttle' };
+  }
+  return undefined;
+}
+
+/** Marks the invocation a zombie (it outlives its deadline) and pauses it until its claim was taken over. */
+function zombie(
+  ctx: FaultContext,
+  invocation: Invocation,
+  fault: string,
+  pk: string,
+  attempt: number | undefined,
+): { until: () => Promise<void> } {
+  ctx.ledger.count(fault);
+  invocation.zombie = true;
+  ctx.ledger.zombies.started++;
+  return { until: () => ctx.untilTakenOver(pk, attempt) };
+}

@@ -1,0 +1,43 @@
+import type { ClaimOperation, DynamoCall } from '../../test/support/dynamodb-faults';
+
+/** What the fault layer saw during one plan, beyond what the Graph stub and Meta record. */
+export class Ledger {
+  /** DynamoDB HTTP requests (SDK retries included) by claim-store operation. */
+  readonly dynamoRequests: Partial<Record<ClaimOperation, number>> = {};
+  /** `pk|attempt` of every owner that recorded its own send outcome (complete, failed or release written). */
+  readonly ownOutcomeRecorded = new Set<string>();
+  /** Records a status webhook moved to done. */
+  readonly confirmedByStatus = new Set<string>();
+  readonly injected: Record<string, number> = {};
+  readonly zombies = { started: 0, resumedAfterTakeover: 0, resumedAfterSettle: 0, resumedAtCap: 0 };
+  invocations = 0;
+  handlerThrew = 0;
+  /** Per record, what happened to it and when (ms since the plan started): printed for a failing message. */
+  readonly timeline = new Map<string, string[]>();
+  private readonly startedAt = Date.now();
+
+  trace(pk: string | undefined, event: string): void {
+    if (pk === undefined) return;
+    const events = this.timeline.get(pk) ?? [];
+    events.push(`${Date.now() - this.startedAt} ms ${event}`);
+    this.timeline.set(pk, events);
+  }
+
+  dynamo(call: DynamoCall, result: 'ok' | 'failed'): void {
+    this.dynamoRequests[call.operation] = (this.dynamoRequests[call.operation] ?? 0) + 1;
+    this.trace(call.pk, `dynamodb ${call.operation} attempt ${call.attempt ?? '-'}: ${result}`);
+    if (result !== 'ok' || call.pk === undefined) return;
+    if (call.operation === 'complete' || call.operation === 'markFailed' || call.operation === 'release') {
+      this.ownOutcomeRecorded.add(`${call.pk}|${call.attempt}`);
+    }
+    if (call.operation === 'confirmSent') this.confirmedByStatus.add(call.pk);
+  }
+
+  count(fault: string): void {
+    this.injected[fault] = (this.injected[fault] ?? 0) + 1;
+  }
+
+  get dynamoTotal(): number {
+    return Object.values(this.dynamoRequests).reduce((sum, n) => sum + (n ?? 0), 0);
+  }
+}

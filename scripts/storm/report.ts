@@ -1,0 +1,77 @@
+import type { PlanFigures } from './figures';
+import type { FaultPlan } from './plans';
+
+const perMessage = (n: number, messages: number) => (messages === 0 ? '0' : (n / messages).toFixed(2));
+
+/** The published table: one row per plan, Markdown so it pastes into docs/RELIABILITY.md as is. */
+export function summaryTable(rows: { plan: FaultPlan; figures: PlanFigures }[]): string {
+  const header = [
+    'plan',
+    'messages',
+    'deliveries',
+    'replies',
+    'duplicates',
+    'misses',
+    'terminal',
+    'ambiguous: confirmed / resent (lost) / resent (dup) / open',
+    'DynamoDB req/msg',
+    'extra invocations',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const { plan, figures: f } of rows) {
+    const a = f.ambiguous;
+    lines.push(
+      `| ${[
+        plan.expectsDuplicates ? `${plan.name} *` : plan.name,
+        f.messages,
+        `${f.deliveries} (${f.copies} copies)`,
+        f.replies,
+        f.duplicates,
+        f.misses,
+        f.terminal,
+        `${a.total}: ${a.confirmedByStatus} / ${a.resentNotDelivered} / ${a.resentDelivered} / ${a.open}`,
+        perMessage(f.dynamoRequests, f.messages),
+        f.extraInvocations,
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The per-plan detail behind a row: what was injected, how Meta was answered, where requests went. */
+export function planDetail(plan: FaultPlan, f: PlanFigures & { load: [number, number] }): string {
+  const list = (record: Record<string, number | undefined>) =>
+    Object.entries(record)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ') || 'none';
+  const zombies = f.zombies;
+  return [
+    `### ${plan.name}: ${plan.summary}`,
+    `- injected: ${list(f.injected)}`,
+    `- Meta: ${f.posts} POSTs; answers ${list(f.answers)}; gave up ${f.gaveUp}${f.finished ? '' : '; DID NOT FINISH'}`,
+    `- DynamoDB requests: ${f.dynamoRequests} (${list(f.dynamoByOperation)})`,
+    `- records: ${f.retakenMessages} needed more than one claim; ${f.unsettled} unsettled; terminal ${f.terminal} of ${f.expectedTerminal} expected`,
+    ...(zombies.started > 0
+      ? [
+          `- zombies: ${zombies.started}; resumed after takeover ${zombies.resumedAfterTakeover}, after settle ${zombies.resumedAfterSettle}, at cap ${zombies.resumedAtCap}`,
+        ]
+      : []),
+    ...(f.handlerThrew > 0 ? [`- handler threw ${f.handlerThrew} times`] : []),
+    ...(plan.expectsDuplicates ? [`- expected duplicates: ${plan.expectsDuplicates}`] : []),
+    `- took ${(f.durationMs / 1000).toFixed(1)} s; machine load average ${f.load[0].toFixed(1)} -> ${f.load[1].toFixed(1)}`,
+  ].join('\n');
+}
+
+/** Whether a plan met the goal: no duplicate, no miss, every permanent failure terminal, nothing left open. */
+export function verdict(plan: FaultPlan, f: PlanFigures): string[] {
+  const problems: string[] = [];
+  if (f.duplicates > 0 && !plan.expectsDuplicates) problems.push(`${f.duplicates} duplicates`);
+  if (f.misses > 0) problems.push(`${f.misses} misses`);
+  if (f.terminal !== f.expectedTerminal)
+    problems.push(`terminal ${f.terminal}, expected ${f.expectedTerminal}`);
+  if (f.unsettled > 0) problems.push(`${f.unsettled} unsettled records`);
+  if (f.gaveUp > 0) problems.push(`Meta gave up ${f.gaveUp} times`);
+  if (f.handlerThrew > 0) problems.push(`handler threw ${f.handlerThrew} times`);
+  if (!f.finished) problems.push('did not finish');
+  return problems;
+}

@@ -1,0 +1,155 @@
+import { loadavg } from 'node:os';
+import { decodeCallbackData } from '../../lambda/domain/callback-data';
+import { recordKey } from '../../lambda/domain/messages';
+import { isPermanent } from './faults';
+import { type PlanFigures, planFigures } from './figures';
+import { META_DEFAULTS, MetaSimulator } from './meta';
+import type { FaultPlan } from './plans';
+import { type Random, seededRandom } from './random';
+import { type StormTiming, startStormApp } from './storm-app';
+import type { StormMessage } from './webhook-body';
+
+export interface StormOptions {
+  endpoint: string;
+  messages: number;
+  seed: number;
+  /** First copies arrive spread over messages x this many ms. */
+  arrivalGapMs?: number;
+  timing?: StormTiming;
+  /** The plan gives up (and says so) after this long. */
+  timeoutMs?: number;
+}
+
+const TENANTS = ['106540352242922', '107655329872345'];
+const DEFAULT_STATUS_DELAY_MS: [number, number] = [20, 150];
+
+/** Drives one fault plan: Meta's traffic through the faulty app, then the figures. */
+export async function runPlan(
+  plan: FaultPlan,
+  options: StormOptions,
+): Promise<PlanFigures & { load: [number, number] }> {
+  const random = seededRandom(options.seed);
+  const messages = stormMessages(options.messages, random);
+  const [minStatusDelay, maxStatusDelay] = plan.statusDelayMs ?? DEFAULT_STATUS_DELAY_MS;
+  let meta: MetaSimulator | undefined;
+  const app = await startStormApp({
+    endpoint: options.endpoint,
+    plan,
+    seed: options.seed,
+    random,
+    ...(options.timing ? { timing: options.timing } : {}),
+    // Meta's status webhooks for every reply Graph accepted, echoing biz_opaque_callback_data.
+    onAccepted: (request, outboundId) => {
+      const status = {
+        tenantId: request.phoneNumberId,
+        outboundId,
+        callbackData: request.callbackData,
+        recipient: typeof request.body.to === 'string' ? request.body.to : '',
+      };
+      const delay = random.int(minStatusDelay, maxStatusDelay);
+      const origin = decodeCallbackData(request.callbackData);
+      app.ledger.trace(origin && recordKey(origin.key), `status sent scheduled in ${delay} ms`);
+      meta?.schedule({ kind: 'status', status: { ...status, status: 'sent' } }, delay);
+      if (random.chance(0.5)) {
+        meta?.schedule(
+          { kind: 'status', status: { ...status, status: 'delivered' } },
+          delay + random.int(50, 300),
+        );
+      }
+    },
+  });
+  meta = new MetaSimulator(
+    (body) => app.invoke(body),
+    random,
+    META_DEFAULTS,
+    (items, answer, post) => {
+      const label = answer.kind === 'answered' ? `HTTP ${answer.status}` : answer.kind;
+      for (const item of items) {
+        if (item.kind === 'message') {
+          const pk = recordKey({ tenantId: item.message.tenantId, messageId: item.message.id });
+          app.ledger.trace(pk, `POST ${post} (copy ${item.copy}, ${items.length} items) answered ${label}`);
+        } else {
+          const origin = decodeCallbackData(item.status.callbackData);
+          app.ledger.trace(
+            origin && recordKey(origin.key),
+            `POST ${post} (status ${item.status.status}, ${items.length} items) answered ${label}`,
+          );
+        }
+      }
+    },
+  );
+
+  const copies = scheduleCopies(meta, messages, random, options.arrivalGapMs ?? 40);
+  const started = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const finished = await meta.run(() => app.zombiesDone(), options.timeoutMs ?? 120_000);
+  const durationMs = Date.now() - started;
+  const load: [number, number] = [loadBefore, loadavg()[0] ?? 0];
+  const records = await app.records();
+  await app.close();
+
+  const facts = {
+    plan: plan.name,
+    messages,
+    permanent: new Set(
+      messages
+        .filter((m) => isPermanent({ plan, seed: options.seed }, m.id))
+        .map((m) => recordKey({ tenantId: m.tenantId, messageId: m.id })),
+    ),
+    copies,
+    requests: app.graph.requests,
+    accepted: app.graph.accepted,
+    records,
+    ledger: app.ledger,
+    meta: meta.stats,
+    durationMs,
+    finished: finished === 'done',
+  };
+  return { ...planFigures(facts), load };
+}
+
+/** Mostly text, some images (answered too) and reactions (never answered). */
+function stormMessages(count: number, random: Random): StormMessage[] {
+  return Array.from({ length: count }, (_, index) => {
+    const from = `1555${String(2_000_000 + index).padStart(7, '0')}`;
+    const roll = random.next();
+    const type = roll < 0.9 ? 'text' : roll < 0.95 ? 'image' : 'reaction';
+    return {
+      tenantId: random.pick(TENANTS),
+      // Real wamids carry the sender's number base64-encoded, never in plain digits.
+      id: `wamid.${Buffer.from(`\u000b${from}\u0015storm${index}:${random.int(0, 1e9)}`).toString('base64')}`,
+      from,
+      type,
+      text: random.pick(['test', 'hello', 'hi', 'caf\u00e9 \u2615 at 10/12?', 'where is my order']),
+      expectsReply: type !== 'reaction',
+    };
+  });
+}
+
+/**
+ * Each message arrives 1-4 times: the first copy at its arrival time, each further copy at the same
+ * moment, a little later, or after the first copy got its answer.
+ */
+function scheduleCopies(
+  meta: MetaSimulator,
+  messages: StormMessage[],
+  random: Random,
+  gapMs: number,
+): number {
+  let copies = 0;
+  const spreadMs = messages.length * gapMs;
+  for (const message of messages) {
+    const arrival = random.int(0, spreadMs);
+    const count = random.pick([1, 1, 1, 1, 2, 2, 2, 3, 3, 4]);
+    copies += count;
+    meta.schedule({ kind: 'message', message, copy: 0 }, arrival);
+    for (let copy = 1; copy < count; copy++) {
+      const item = { kind: 'message' as const, message, copy };
+      const timing = random.pick(['simultaneous', 'delayed', 'after-first-answer'] as const);
+      if (timing === 'simultaneous') meta.schedule(item, arrival);
+      else if (timing === 'delayed') meta.schedule(item, arrival + random.int(100, 4_000));
+      else meta.scheduleAfterFirstAnswer(item, random.int(0, 500));
+    }
+  }
+  return copies;
+}

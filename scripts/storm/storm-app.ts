@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AttributeValue,
+  DeleteTableCommand,
+  GetItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { buildApp, systemClock } from '../../lambda/app/build-app';
+import { defaultBot } from '../../lambda/domain/default-bot';
+import { recordKey } from '../../lambda/domain/messages';
+import { webhookHandler } from '../../lambda/webhook-chain';
+import { signedPost } from '../../test/support/api-events';
+import { faultyBot } from '../../test/support/bot-faults';
+import { injectDynamoDbFaults } from '../../test/support/dynamodb-faults';
+import { createClaimTable, localDynamoDbClient } from '../../test/support/dynamodb-local';
+import { faultyFetch } from '../../test/support/fetch-faults';
+import { type GraphRequest, type GraphStub, startGraphStub } from '../../test/support/graph-stub';
+import { gatedClock, type Invocation } from '../../test/support/invocation-scope';
+import { type InvocationRun, invokeAsLambda } from '../../test/support/lambda-invocation';
+import { botFault, dynamoFault, type FaultContext, fetchFault, graphBehaviour } from './faults';
+import { attemptOf, pkOf } from './figures';
+import { Ledger } from './ledger';
+import type { DeliveryAnswer } from './meta';
+import type { FaultPlan } from './plans';
+import type { Random } from './random';
+
+export const STORM_SECRET = 'storm-app-secret';
+export const STORM_ACCESS_TOKEN = 'storm-access-token';
+
+/**
+ * Lambda time compressed so that takeovers, graces and redeliveries happen within seconds: an
+ * invocation has 3 s, its lease ends 0.5 s before that. The graces stay well above the latency
+ * noise of a busy 2-core machine (requests can wait seconds in the event loop there); at the
+ * production defaults (30 s and 3 s) that noise is negligible.
+ */
+export interface StormTiming {
+  /** `getRemainingTimeInMillis()` at the start of every invocation; Meta times out at the same moment. */
+  remainingMs: number;
+  env: Record<string, string>;
+}
+
+export const STORM_TIMING: StormTiming = {
+  remainingMs: 3_000,
+  env: {
+    LEASE_SAFETY_MS: '500',
+    TAKEOVER_GRACE_MS: '1000',
+    IN_FLIGHT_WAIT_MS: '800',
+    AMBIGUOUS_GRACE_MS: '4000',
+    SEND_TIMEOUT_MS: '700',
+    SEND_MAX_ATTEMPTS: '3',
+  },
+};
+
+/** A paused zombie resumes at the latest after this long, taken over or not. */
+const ZOMBIE_CAP_MS = 20_000;
+
+export interface StormRecord {
+  pk: string;
+  state: string;
+  attempt: number;
+  outboundId?: string;
+}
+
+export interface StormApp {
+  graph: GraphStub;
+  ledger: Ledger;
+  /** One webhook POST through the real middy chain, as one Lambda invocation with a deadline. */
+  invoke(body: string): Promise<DeliveryAnswer>;
+  /** Whether no zombie invocation is still running. */
+  zombiesDone(): boolean;
+  records(): Promise<StormRecord[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real handler (`buildApp` + `webhookHandler`) over a fresh table in DynamoDB Local and a Graph
+ * stub on 127.0.0.1, with the plan's faults injected at its ports.
+ */
+export async function startStormApp(options: {
+  endpoint: string;
+  plan: FaultPlan;
+  seed: number;
+  random: Random;
+  timing?: StormTiming;
+  onAccepted: (request: GraphRequest, outboundId: string) => void;
+}): Promise<StormApp> {
+  const timing = options.timing ?? STORM_TIMING;
+  const tableName = `storm-${options.plan.name}-${randomUUID()}`;
+  const admin = localDynamoDbClient(options.endpoint);
+  await createClaimTable(admin, tableName);
+  const ledger = new Ledger();
+
+  const readRecord = async (pk: string) => {
+    const { Item } = await admin.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
+    );
+    return Item ? unmarshall(Item) : undefined;
+  };
+  const ctx: FaultContext = {
+    plan: options.plan,
+    seed: options.seed,
+    random: options.random,
+    ledger,
+    startedAt: Date.now(),
+    untilTakenOver: async (pk, attempt) => {
+      const started = Date.now();
+      let seen = attempt;
+      for (;;) {
+        const record = await readRecord(pk);
+        seen ??= typeof record?.attempt === 'number' ? record.attempt : undefined;
+        if (record && seen !== undefined && record.attempt > seen) {
+          ledger.zombies.resumedAfterTakeover++;
+          return;
+        }
+        if (record?.state === 'done' || record?.state === 'failed') {
+          ledger.zombies.resumedAfterSettle++;
+          return;
+        }
+        if (Date.now() - started > ZOMBIE_CAP_MS) {
+          ledger.zombies.resumedAtCap++;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+
+  const client = localDynamoDbClient(options.endpoint);
+  injectDynamoDbFaults(client, {
+    decide: (call, invocation) => dynamoFault(ctx, call, invocation),
+    observe: (call, result) => ledger.dynamo(call, result),
+  });
+  const graph = await startGraphStub({
+    onAccepted: (request, outboundId) => {
+      ledger.trace(pkOf(request), `graph accepted attempt ${attemptOf(request)}`);
+      options.onAccepted(request, outboundId);
+    },
+  });
+  graph.behave((request) => {
+    const behaviour = graphBehaviour(ctx, request);
+    ledger.trace(pkOf(request), `graph request attempt ${attemptOf(request)}: ${behaviour.kind}`);
+    return behaviour;
+  });
+
+  const env = {
+    TABLE_NAME: tableName,
+    WHATSAPP_APP_SECRET: STORM_SECRET,
+    WHATSAPP_ACCESS_TOKEN: STORM_ACCESS_TOKEN,
+    WHATSAPP_VERIFY_TOKEN: 'storm-verify-token',
+    GRAPH_API_BASE_URL: graph.baseUrl,
+    ...timing.env,
+  };
+  const overrides = {
+    dynamoDb: client,
+    clock: gatedClock(systemClock),
+    fetch: faultyFetch({
+      decide: (call) => fetchFault(ctx, call),
+      observe: (call, event) =>
+        ledger.trace(
+          call.tenantId && call.messageId
+            ? recordKey({ tenantId: call.tenantId, messageId: call.messageId })
+            : undefined,
+          `owner's Graph call attempt ${call.attempt}: ${event}`,
+        ),
+    }),
+    bot: faultyBot(defaultBot, (message, invocation) => botFault(ctx, message.key, invocation)),
+  };
+  // Lambda runs one invocation at a time per container: warm containers are reused.
+  const warm: ReturnType<typeof webhookHandler>[] = [];
+  const container = () => warm.pop() ?? webhookHandler(buildApp(env, overrides));
+  const zombies = new Set<Invocation>();
+
+  return {
+    graph,
+    ledger,
+    async invoke(body) {
+      ledger.invocations++;
+      const handler = container();
+      let run: InvocationRun;
+      try {
+        run = await invokeAsLambda(handler, signedPost(body, STORM_SECRET), timing.remainingMs);
+      } catch {
+        ledger.handlerThrew++;
+        return { kind: 'answered', status: 500 };
+      }
+      const { answer, invocation, finished } = run;
+      if (invocation.zombie) {
+        zombies.add(invocation);
+        void finished.then(() => zombies.delete(invocation));
+      }
+      // A container whose invocation died or was stopped at its deadline is not reused.
+      if (answer.kind === 'answered' && !invocation.zombie) warm.push(handler);
+      return answer.kind === 'answered' ? { kind: 'answered', status: answer.statusCode } : answer;
+    },
+    zombiesDone: () => zombies.size === 0,
+    async records() {
+      const items: StormRecord[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await admin.send(
+          new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        for (const item of page.Items ?? []) {
+          const record = unmarshall(item);
+          items.push({
+            pk: String(record.pk),
+            state: String(record.state),
+            attempt: Number(record.attempt),
+            ...(typeof record.outboundId === 'string' ? { outboundId: record.outboundId } : {}),
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+    async close() {
+      await graph.close();
+      client.destroy();
+      await admin.send(new DeleteTableCommand({ TableName: tableName }));
+      admin.destroy();
+    },
+  };
+}
