@@ -82,7 +82,7 @@ export async function runPlan(
   const copies = scheduleCopies(meta, messages, random, options.arrivalGapMs ?? 40);
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
-  const finished = await meta.run(() => app.zombiesDone(), options.timeoutMs ?? 120_000);
+  const finished = await meta.run(() => app.idle(), options.timeoutMs ?? 120_000);
   const durationMs = Date.now() - started;
   const load: [number, number] = [loadBefore, loadavg()[0] ?? 0];
   const records = await app.records();

@@ -67,8 +67,8 @@ export interface StormApp {
   ledger: Ledger;
   /** One webhook POST through the real middy chain, as one Lambda invocation with a deadline. */
   invoke(body: string): Promise<DeliveryAnswer>;
-  /** Whether no zombie invocation is still running. */
-  zombiesDone(): boolean;
+  /** Whether no invocation is still working (stopped ones never will). */
+  idle(): boolean;
   records(): Promise<StormRecord[]>;
   close(): Promise<void>;
 }
@@ -169,7 +169,7 @@ export async function startStormApp(options: {
   // Lambda runs one invocation at a time per container: warm containers are reused.
   const warm: ReturnType<typeof webhookHandler>[] = [];
   const container = () => warm.pop() ?? webhookHandler(buildApp(env, overrides));
-  const zombies = new Set<Invocation>();
+  const busy = new Set<Invocation>();
 
   return {
     graph,
@@ -185,15 +185,16 @@ export async function startStormApp(options: {
         return { kind: 'answered', status: 500 };
       }
       const { answer, invocation, finished } = run;
-      if (invocation.zombie) {
-        zombies.add(invocation);
-        void finished.then(() => zombies.delete(invocation));
+      // Work can go on after the answer (middy answers 500 at the deadline; zombies resume late).
+      if (!invocation.stopped) {
+        busy.add(invocation);
+        void finished.then(() => busy.delete(invocation));
       }
       // A container whose invocation died or was stopped at its deadline is not reused.
       if (answer.kind === 'answered' && !invocation.zombie) warm.push(handler);
       return answer.kind === 'answered' ? { kind: 'answered', status: answer.statusCode } : answer;
     },
-    zombiesDone: () => zombies.size === 0,
+    idle: () => [...busy].every((invocation) => invocation.stopped),
     async records() {
       const items: StormRecord[] = [];
       let start: Record<string, AttributeValue> | undefined;

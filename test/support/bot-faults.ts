@@ -1,6 +1,6 @@
 import type { InboundMessage } from '../../lambda/domain/messages';
 import type { Bot } from '../../lambda/domain/ports';
-import { currentInvocation, gate, type Invocation } from './invocation-scope';
+import { currentInvocation, type Invocation, throughPort } from './invocation-scope';
 
 /** The owner stalls while composing, after its claim and before its send (a slow bot, a frozen process). */
 export type BotFault = { kind: 'stall'; until: () => Promise<void> };
@@ -12,11 +12,11 @@ export function faultyBot(
 ): Bot {
   return {
     answers: (message) => base.answers(message),
-    compose: async (message) => {
-      const fault = decide(message, currentInvocation());
-      if (fault) await fault.until();
-      await gate();
-      return base.compose(message);
-    },
+    compose: (message) =>
+      throughPort(async () => {
+        const fault = decide(message, currentInvocation());
+        if (fault) await fault.until();
+        return base.compose(message);
+      }),
   };
 }

@@ -3,7 +3,7 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { currentInvocation, gate, type Invocation, never } from './invocation-scope';
+import { currentInvocation, type Invocation, never, throughPort } from './invocation-scope';
 
 /** The claim store's operations, recognised from the request the adapter sends. */
 export type ClaimOperation =
@@ -49,32 +49,30 @@ export interface DynamoFaultOptions {
  */
 export function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOptions): void {
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      await gate();
-      const call = describeCall(context.commandName ?? '', args.input);
-      const invocation = currentInvocation();
-      const fault = options.decide?.(call, invocation);
-      if (fault?.kind === 'die') {
-        invocation?.die();
-        return never();
-      }
-      if (fault?.kind === 'throttle' || fault?.kind === 'outage') {
-        options.observe?.(call, 'failed');
-        throw injectedError(fault.kind);
-      }
-      let result: Awaited<ReturnType<typeof next>>;
-      try {
-        result = await next(args);
-      } catch (error) {
-        options.observe?.(call, 'failed');
-        await gate();
-        throw error;
-      }
-      options.observe?.(call, 'ok');
-      if (fault?.kind === 'pause') await fault.until();
-      await gate();
-      return result;
-    },
+    (next, context) => (args) =>
+      throughPort(async () => {
+        const call = describeCall(context.commandName ?? '', args.input);
+        const invocation = currentInvocation();
+        const fault = options.decide?.(call, invocation);
+        if (fault?.kind === 'die') {
+          invocation?.die();
+          return never();
+        }
+        if (fault?.kind === 'throttle' || fault?.kind === 'outage') {
+          options.observe?.(call, 'failed');
+          throw injectedError(fault.kind);
+        }
+        let result: Awaited<ReturnType<typeof next>>;
+        try {
+          result = await next(args);
+        } catch (error) {
+          options.observe?.(call, 'failed');
+          throw error;
+        }
+        options.observe?.(call, 'ok');
+        if (fault?.kind === 'pause') await fault.until();
+        return result;
+      }),
     { step: 'finalizeRequest', priority: 'low', name: 'injectDynamoDbFaults' },
   );
 }

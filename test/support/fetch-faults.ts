@@ -1,5 +1,5 @@
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
-import { currentInvocation, gate, type Invocation, never } from './invocation-scope';
+import { currentInvocation, type Invocation, never, throughPort } from './invocation-scope';
 
 /** One Graph call as the reply sender makes it, read from its body. */
 export interface GraphCall {
@@ -29,29 +29,26 @@ export interface FetchFaultOptions {
 
 /** A fetch for `buildApp` that injects Lambda faults at the Graph call and stops stopped invocations. */
 export function faultyFetch(options: FetchFaultOptions, base: typeof fetch = fetch): typeof fetch {
-  return async (input, init) => {
-    await gate();
-    const call = describeGraphCall(init?.body);
-    const invocation = currentInvocation();
-    const fault = options.decide?.(call, invocation);
-    if (fault?.kind === 'die-before-send') {
-      options.observe?.(call, 'died');
-      invocation?.die();
-      return never();
-    }
-    let response: Response;
-    try {
-      if (fault?.kind === 'stall-before-send') await stall(fault.until(), init?.signal ?? undefined);
-      response = await base(input, init);
-    } catch (error) {
-      options.observe?.(call, 'failed');
-      await gate();
-      throw error;
-    }
-    await gate();
-    options.observe?.(call, 'answered');
-    return response;
-  };
+  return (input, init) =>
+    throughPort(async () => {
+      const call = describeGraphCall(init?.body);
+      const invocation = currentInvocation();
+      const fault = options.decide?.(call, invocation);
+      if (fault?.kind === 'die-before-send') {
+        options.observe?.(call, 'died');
+        invocation?.die();
+        return never();
+      }
+      try {
+        if (fault?.kind === 'stall-before-send') await stall(fault.until(), init?.signal ?? undefined);
+        const response = await base(input, init);
+        options.observe?.(call, 'answered');
+        return response;
+      } catch (error) {
+        options.observe?.(call, 'failed');
+        throw error;
+      }
+    });
 }
 
 /** Waits for `until`, or throws the signal's reason as fetch does when it is aborted first. */

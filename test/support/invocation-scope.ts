@@ -10,6 +10,8 @@ import type { Clock } from '../../lambda/domain/ports';
  */
 export class Invocation {
   private stoppedBy: 'died' | 'killed' | undefined;
+  /** Port calls in progress. Between two port calls only microtasks run, so 0 seen from a timer means idle. */
+  private activePorts = 0;
   private announceDeath: (() => void) | undefined;
   /** Resolves when the invocation dies (the runtime crashed: API Gateway answers 502 at once). */
   readonly died: Promise<void>;
@@ -34,6 +36,26 @@ export class Invocation {
   kill(): void {
     if (!this.zombie) this.stoppedBy ??= 'killed';
   }
+
+  enterPort(): void {
+    this.activePorts++;
+  }
+
+  exitPort(): void {
+    this.activePorts--;
+  }
+
+  /**
+   * Resolves once no port call of this invocation is in progress: its work is over, including work
+   * that went on after middy answered at the deadline. Never resolves for a stopped invocation.
+   */
+  async idle(): Promise<void> {
+    for (let quietChecks = 0; quietChecks < 2; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (this.stopped) await never();
+      quietChecks = this.activePorts === 0 ? quietChecks + 1 : 0;
+    }
+  }
 }
 
 const scope = new AsyncLocalStorage<Invocation>();
@@ -51,13 +73,23 @@ export async function gate(): Promise<void> {
   if (currentInvocation()?.stopped) await never();
 }
 
+/** Runs one port call of the current invocation: gated on both sides and counted while in progress. */
+export async function throughPort<T>(work: () => Promise<T>): Promise<T> {
+  await gate();
+  const invocation = currentInvocation();
+  invocation?.enterPort();
+  try {
+    return await work();
+  } finally {
+    invocation?.exitPort();
+    await gate();
+  }
+}
+
 /** The use case's clock, gated: a stopped invocation never wakes from a sleep. */
 export function gatedClock(base: Clock): Clock {
   return {
     now: () => base.now(),
-    sleep: async (ms) => {
-      await base.sleep(ms);
-      await gate();
-    },
+    sleep: (ms) => throughPort(() => base.sleep(ms)),
   };
 }

@@ -15,7 +15,10 @@ export type InvocationAnswer =
 export interface InvocationRun {
   answer: InvocationAnswer;
   invocation: Invocation;
-  /** Settles when the handler itself returns: never for a stopped invocation, late for a zombie. */
+  /**
+   * Settles when the invocation's work is over, including work that went on after middy answered
+   * 500 at the deadline (a zombie in the making): never for a stopped invocation.
+   */
   finished: Promise<void>;
 }
 
@@ -49,8 +52,8 @@ export async function invokeAsLambda(
       answer,
       invocation,
       finished: work.then(
-        () => undefined,
-        () => undefined,
+        () => invocation.idle(),
+        () => invocation.idle(),
       ),
     };
   } finally {
