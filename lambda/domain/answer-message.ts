@@ -189,7 +189,12 @@ async function sendWithRetries(
       callbackData,
       timeoutMs,
     });
-    if (last.kind !== 'retryable') return last;
+    if (last.kind === 'sent') return last;
+    // Permanent and ambiguous failures end the attempt, but are reported like the rest (log, metric).
+    if (last.kind !== 'retryable') {
+      observer.replyFailed(message.key, last, false);
+      return last;
+    }
     const backoff = 200 * 2 ** (attempt - 1);
     const willRetry =
       attempt < tuning.sendMaxAttempts &&
