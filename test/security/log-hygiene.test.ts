@@ -51,6 +51,14 @@ describe('log hygiene', () => {
     expect(leaksOf(h)).toEqual([]);
   });
 
+  it('keeps them out of the lines about a DynamoDB error', async () => {
+    h = await startSecurityHarness({ TABLE_NAME: 'no-such-table' });
+    const result = await h.invoke(signed(message('wamid.HBgLhygiene07')));
+    expect(result.statusCode).toBe(500);
+    expect(h.logs.messages()).toContain('Claim store error');
+    expect(leaksOf(h)).toEqual([]);
+  });
+
   it('keeps them out of the lines about failed statuses and value-level errors', async () => {
     h = await startSecurityHarness();
     await h.invoke(
