@@ -108,10 +108,20 @@ export async function runPlan(
   return { ...planFigures(facts), load };
 }
 
+/** What users write in a storm: the bot's fixed answers, and texts that must never reach a log. */
+export const STORM_TEXTS = [
+  'test',
+  'hello',
+  'hi',
+  'caf\u00e9 \u2615 at 10/12?',
+  'where is my order #5521',
+] as const;
+export const stormPhoneNumber = (index: number) => `1555${String(2_000_000 + index).padStart(7, '0')}`;
+
 /** Mostly text, some images (answered too) and reactions (never answered). */
 function stormMessages(count: number, random: Random): StormMessage[] {
   return Array.from({ length: count }, (_, index) => {
-    const from = `1555${String(2_000_000 + index).padStart(7, '0')}`;
+    const from = stormPhoneNumber(index);
     const roll = random.next();
     const type = roll < 0.9 ? 'text' : roll < 0.95 ? 'image' : 'reaction';
     return {
@@ -120,7 +130,7 @@ function stormMessages(count: number, random: Random): StormMessage[] {
       id: `wamid.${Buffer.from(`\u000b${from}\u0015storm${index}:${random.int(0, 1e9)}`).toString('base64')}`,
       from,
       type,
-      text: random.pick(['test', 'hello', 'hi', 'caf\u00e9 \u2615 at 10/12?', 'where is my order']),
+      text: random.pick(STORM_TEXTS),
       expectsReply: type !== 'reaction',
     };
   });

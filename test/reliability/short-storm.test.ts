@@ -1,7 +1,9 @@
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { FaultPlan } from '../../scripts/storm/plans';
 import { verdict } from '../../scripts/storm/report';
-import { runPlan } from '../../scripts/storm/run-plan';
+import { runPlan, STORM_TEXTS, stormPhoneNumber } from '../../scripts/storm/run-plan';
+import { STORM_ACCESS_TOKEN, STORM_SECRET } from '../../scripts/storm/storm-app';
+import { type CapturedLogs, captureLogs, leaks } from '../support/log-capture';
 
 /**
  * `npm run storm` in small: the plan with every fault at once, on DynamoDB Local, a few dozen
@@ -33,10 +35,24 @@ const SHORT_STORM: FaultPlan = {
   },
 };
 
-describe('a short storm with every fault at once', () => {
-  it('answers every message once: no duplicate, no miss, every permanent failure terminal', async () => {
-    const figures = await runPlan(SHORT_STORM, { endpoint: inject('dynamoEndpoint'), messages: 40, seed: 5 });
+const MESSAGES = 40;
+let figures: Awaited<ReturnType<typeof runPlan>>;
+let logs: CapturedLogs;
+beforeAll(async () => {
+  // Every line the handler prints during the storm, at DEBUG, for the hygiene check.
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+  logs = captureLogs();
+  try {
+    figures = await runPlan(SHORT_STORM, { endpoint: inject('dynamoEndpoint'), messages: MESSAGES, seed: 5 });
+  } finally {
+    logs.restore();
+    vi.unstubAllEnvs();
+  }
+});
+afterAll(() => logs.clear());
 
+describe('a short storm with every fault at once', () => {
+  it('answers every message once: no duplicate, no miss, every permanent failure terminal', () => {
     const timelines = figures.failures.map((f) => `${f.problem} ${f.pk}\n  ${f.timeline.join('\n  ')}`);
     expect(verdict(SHORT_STORM, figures), timelines.join('\n')).toEqual([]);
     expect(figures.duplicates).toBe(0);
@@ -45,5 +61,17 @@ describe('a short storm with every fault at once', () => {
     expect(figures.deliveries).toBeGreaterThan(figures.messages);
     expect(figures.replies).toBeGreaterThan(0);
     expect(Object.keys(figures.injected).length, JSON.stringify(figures.injected)).toBeGreaterThanOrEqual(8);
+  });
+
+  it('leaks no secret, phone number or message text into any log line on the way', () => {
+    expect(logs.messages()).toEqual(
+      expect.arrayContaining(['Reply sent', 'Claim store error', 'Reply failed']),
+    );
+    const sensitive = {
+      secrets: [STORM_SECRET, STORM_ACCESS_TOKEN],
+      phoneNumbers: Array.from({ length: MESSAGES }, (_, index) => stormPhoneNumber(index)),
+      texts: [...STORM_TEXTS],
+    };
+    expect(leaks(logs.lines(), sensitive)).toEqual([]);
   });
 });
