@@ -2,7 +2,7 @@
  * `npm run storm`: every fault plan against the real handler, DynamoDB Local (started here) and a
  * Graph stub on 127.0.0.1; prints the figures published in docs/RELIABILITY.md.
  *
- *   npm run storm -- --messages 200 --seed 1 --plans baseline,graph-500 --warmup 60 --timelines 2
+ *   npm run storm -- --messages 300 --seed 1 --plans baseline,graph-500 --warmup 60 --timelines 2
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -10,10 +10,11 @@ import { startDynamoDbLocal } from '../test/support/dynamodb-local';
 import { PLANS, planNamed } from './storm/plans';
 import { planDetail, summaryTable, verdict } from './storm/report';
 import { runPlan } from './storm/run-plan';
+import { STORM_TIMING } from './storm/storm-app';
 
 const { values } = parseArgs({
   options: {
-    messages: { type: 'string', default: process.env.STORM_MESSAGES ?? '200' },
+    messages: { type: 'string', default: process.env.STORM_MESSAGES ?? '300' },
     seed: { type: 'string', default: '1' },
     plans: { type: 'string' },
     /** Messages of an unreported baseline run first, to warm up DynamoDB Local's JIT and Node's. */
@@ -42,6 +43,8 @@ try {
     `storm: ${plans.length} plans x ${messages} messages, seed ${seed}, node ${process.version}, ` +
       `${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)}`,
   );
+  const knobs = Object.entries(STORM_TIMING.env).map(([name, value]) => `${name}=${value}`);
+  console.log(`  each invocation has ${STORM_TIMING.remainingMs} ms; ${knobs.join(' ')}`);
   const warmup = Number(values.warmup);
   if (warmup > 0) {
     await runPlan(planNamed('baseline'), { endpoint: dynamo.endpoint, messages: warmup, seed: seed + 1 });
@@ -66,9 +69,9 @@ console.log('* demonstrates the documented exception; duplicates are expected th
 for (const { plan, figures } of rows) {
   console.log(`${planDetail(plan, figures)}\n`);
   for (const failure of figures.failures.slice(0, Number(values.timelines))) {
-    console.log(
-      `${failure.problem} for ${failure.pk}:\n${failure.timeline.map((e) => `    ${e}`).join('\n')}\n`,
-    );
+    const shown = failure.timeline.slice(0, 40).map((event) => `    ${event}`);
+    if (failure.timeline.length > 40) shown.push(`    ... ${failure.timeline.length - 40} more`);
+    console.log(`${failure.problem} for ${failure.pk}:\n${shown.join('\n')}\n`);
   }
 }
 console.log(
