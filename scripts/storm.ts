@@ -8,7 +8,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '../test/support/dynamodb-local';
 import { PLANS, planNamed } from './storm/plans';
-import { planDetail, summaryTable, verdict } from './storm/report';
+import { condensedTimeline, planDetail, summaryTable, verdict } from './storm/report';
 import { runPlan } from './storm/run-plan';
 import { STORM_TIMING } from './storm/storm-app';
 
@@ -69,9 +69,7 @@ console.log('* demonstrates the documented exception; duplicates are expected th
 for (const { plan, figures } of rows) {
   console.log(`${planDetail(plan, figures)}\n`);
   for (const failure of figures.failures.slice(0, Number(values.timelines))) {
-    const shown = failure.timeline.slice(0, 40).map((event) => `    ${event}`);
-    if (failure.timeline.length > 40) shown.push(`    ... ${failure.timeline.length - 40} more`);
-    console.log(`${failure.problem} for ${failure.pk}:\n${shown.join('\n')}\n`);
+    console.log(`${failure.problem} for ${failure.pk}:\n${condensedTimeline(failure.timeline).join('\n')}\n`);
   }
 }
 console.log(

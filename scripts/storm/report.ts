@@ -13,7 +13,7 @@ export function summaryTable(rows: { plan: FaultPlan; figures: PlanFigures }[]):
     'duplicates',
     'misses',
     'terminal',
-    'ambiguous: confirmed / resent (lost) / resent (dup) / open',
+    'ambiguous: settled by status / resent, first lost / resent, first delivered / open',
     'DynamoDB req/msg',
     'extra invocations',
   ];
@@ -74,4 +74,28 @@ export function verdict(plan: FaultPlan, f: PlanFigures): string[] {
   if (f.handlerThrew > 0) problems.push(`handler threw ${f.handlerThrew} times`);
   if (!f.finished) problems.push('did not finish');
   return problems;
+}
+
+/** A failing message's timeline without the polling noise: reads dropped, repeated events counted. */
+export function condensedTimeline(timeline: string[], limit = 40): string[] {
+  const lines: string[] = [];
+  let previous = '';
+  let repeats = 0;
+  const flush = () => {
+    if (repeats > 0) lines.push(`    (and ${repeats} more like it)`);
+    repeats = 0;
+  };
+  for (const entry of timeline) {
+    const event = entry.replace(/^\d+ ms /, '');
+    if (event.startsWith('dynamodb read')) continue;
+    if (event === previous) {
+      repeats++;
+      continue;
+    }
+    flush();
+    previous = event;
+    lines.push(`    ${entry}`);
+  }
+  flush();
+  return lines.length > limit ? [...lines.slice(0, limit), `    ... ${lines.length - limit} more`] : lines;
 }
