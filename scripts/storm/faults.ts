@@ -109,7 +109,10 @@ export function dynamoFault(
   return undefined;
 }
 
-/** Marks the invocation a zombie (it outlives its deadline) and pauses it until its claim was taken over. */
+/**
+ * A zombie's pause. The invocation becomes a zombie (it outlives its deadline) and is counted only
+ * when the pause really happens: a claim whose condition failed never pauses.
+ */
 function zombie(
   ctx: FaultContext,
   invocation: Invocation,
@@ -117,8 +120,12 @@ function zombie(
   pk: string,
   attempt: number | undefined,
 ): { until: () => Promise<void> } {
-  ctx.ledger.count(fault);
-  invocation.zombie = true;
-  ctx.ledger.zombies.started++;
-  return { until: () => ctx.untilTakenOver(pk, attempt) };
+  return {
+    until: () => {
+      ctx.ledger.count(fault);
+      invocation.zombie = true;
+      ctx.ledger.zombies.started++;
+      return ctx.untilTakenOver(pk, attempt);
+    },
+  };
 }
