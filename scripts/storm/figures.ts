@@ -3,7 +3,7 @@ import { recordKey } from '../../lambda/domain/messages';
 import type { GraphRequest } from '../../test/support/graph-stub';
 import type { Ledger } from './ledger';
 import type { MetaStats } from './meta';
-import type { StormRecord } from './storm-app';
+import type { StormRecord } from './storm-table';
 import type { StormMessage } from './webhook-body';
 
 /** How an ambiguous send ended: the cases where a later delivery could not know whether the reply left. */

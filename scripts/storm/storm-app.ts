@@ -1,11 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type AttributeValue,
-  DeleteTableCommand,
-  GetItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { buildApp, systemClock } from '../../lambda/app/build-app';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
@@ -13,7 +5,7 @@ import { webhookHandler } from '../../lambda/webhook-chain';
 import { signedPost } from '../../test/support/api-events';
 import { faultyBot } from '../../test/support/bot-faults';
 import { injectDynamoDbFaults } from '../../test/support/dynamodb-faults';
-import { createClaimTable, localDynamoDbClient } from '../../test/support/dynamodb-local';
+import { localDynamoDbClient } from '../../test/support/dynamodb-local';
 import { faultyFetch } from '../../test/support/fetch-faults';
 import { type GraphRequest, type GraphStub, startGraphStub } from '../../test/support/graph-stub';
 import { gatedClock, type Invocation } from '../../test/support/invocation-scope';
@@ -24,6 +16,7 @@ import { Ledger } from './ledger';
 import type { DeliveryAnswer } from './meta';
 import type { FaultPlan } from './plans';
 import type { Random } from './random';
+import { type StormRecord, stormTable } from './storm-table';
 
 export const STORM_SECRET = 'storm-app-secret';
 export const STORM_ACCESS_TOKEN = 'storm-access-token';
@@ -52,16 +45,6 @@ export const STORM_TIMING: StormTiming = {
   },
 };
 
-/** A paused zombie resumes at the latest after this long, taken over or not. */
-const ZOMBIE_CAP_MS = 20_000;
-
-export interface StormRecord {
-  pk: string;
-  state: string;
-  attempt: number;
-  outboundId?: string;
-}
-
 export interface StormApp {
   graph: GraphStub;
   ledger: Ledger;
@@ -86,44 +69,16 @@ export async function startStormApp(options: {
   onAccepted: (request: GraphRequest, outboundId: string) => void;
 }): Promise<StormApp> {
   const timing = options.timing ?? STORM_TIMING;
-  const tableName = `storm-${options.plan.name}-${randomUUID()}`;
-  const admin = localDynamoDbClient(options.endpoint);
-  await createClaimTable(admin, tableName);
+  const table = await stormTable(options.endpoint, options.plan.name);
   const ledger = new Ledger();
 
-  const readRecord = async (pk: string) => {
-    const { Item } = await admin.send(
-      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
-    );
-    return Item ? unmarshall(Item) : undefined;
-  };
   const ctx: FaultContext = {
     plan: options.plan,
     seed: options.seed,
     random: options.random,
     ledger,
     startedAt: Date.now(),
-    untilTakenOver: async (pk, attempt) => {
-      const started = Date.now();
-      let seen = attempt;
-      for (;;) {
-        const record = await readRecord(pk);
-        seen ??= typeof record?.attempt === 'number' ? record.attempt : undefined;
-        if (record && seen !== undefined && record.attempt > seen) {
-          ledger.zombies.resumedAfterTakeover++;
-          return;
-        }
-        if (record?.state === 'done' || record?.state === 'failed') {
-          ledger.zombies.resumedAfterSettle++;
-          return;
-        }
-        if (Date.now() - started > ZOMBIE_CAP_MS) {
-          ledger.zombies.resumedAtCap++;
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    untilTakenOver: (pk, attempt) => table.untilTakenOver(ledger, pk, attempt),
   };
 
   const client = localDynamoDbClient(options.endpoint);
@@ -144,7 +99,7 @@ export async function startStormApp(options: {
   });
 
   const env = {
-    TABLE_NAME: tableName,
+    TABLE_NAME: table.tableName,
     WHATSAPP_APP_SECRET: STORM_SECRET,
     WHATSAPP_ACCESS_TOKEN: STORM_ACCESS_TOKEN,
     WHATSAPP_VERIFY_TOKEN: 'storm-verify-token',
@@ -195,31 +150,11 @@ export async function startStormApp(options: {
       return answer.kind === 'answered' ? { kind: 'answered', status: answer.statusCode } : answer;
     },
     idle: () => [...busy].every((invocation) => invocation.stopped),
-    async records() {
-      const items: StormRecord[] = [];
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await admin.send(
-          new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
-        );
-        for (const item of page.Items ?? []) {
-          const record = unmarshall(item);
-          items.push({
-            pk: String(record.pk),
-            state: String(record.state),
-            attempt: Number(record.attempt),
-            ...(typeof record.outboundId === 'string' ? { outboundId: record.outboundId } : {}),
-          });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
+    records: () => table.records(),
     async close() {
       await graph.close();
       client.destroy();
-      await admin.send(new DeleteTableCommand({ TableName: tableName }));
-      admin.destroy();
+      await table.drop();
     },
   };
 }
