@@ -213,7 +213,7 @@ describe('DynamoDbClaimStore fenced writes', () => {
 describe('DynamoDbClaimStore.confirmSent', () => {
   it('settles an unsettled record as done with the outbound wamid', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toBe('confirmed');
+    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toEqual({ confirmed: true });
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe(
       'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)',
@@ -221,8 +221,23 @@ describe('DynamoDbClaimStore.confirmSent', () => {
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':done': 'done', ':outboundId': 'wamid.out' });
   });
 
-  it('reports already-settled when the record is done, failed or gone', async () => {
+  it('returns the settled record that blocked the confirmation, without a read', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed(STORED));
+    await expect(store.confirmSent(KEY, 'wamid.late')).resolves.toEqual({
+      confirmed: false,
+      current: expect.objectContaining({ state: 'done', outboundId: 'wamid.out' }),
+    });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ReturnValuesOnConditionCheckFailure).toBe(
+      'ALL_OLD',
+    );
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('reports not confirmed when the record is gone', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toBe('already-settled');
+    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toEqual({
+      confirmed: false,
+      current: undefined,
+    });
   });
 });

@@ -451,3 +451,43 @@ describe('answerMessage send timeout', () => {
     expect(f.sent[0]?.timeoutMs).toBe(300);
   });
 });
+
+describe('reconcileStatus after a resend', () => {
+  it('reports a double reply when an earlier attempt is confirmed after a later one resent', async () => {
+    const f = useCaseFixture({ inFlightWaitMs: 0 });
+    f.scriptSends({ kind: 'ambiguous', detail: 'timeout' });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    const firstCallback = f.sent[0]?.callbackData;
+    f.clock.advance(TUNING.ambiguousGraceMs + TUNING.takeoverGraceMs + 1);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+
+    await reconcileStatus(f.deps, {
+      tenantId: '106540352242922',
+      outboundId: 'wamid.first-reply',
+      status: 'sent',
+      callbackData: firstCallback,
+      errorCodes: [],
+    });
+
+    expect(f.observer.events).toContainEqual({
+      event: 'doubleReply',
+      args: [message().key, { confirmedAttempt: 1, settledAttempt: 2 }],
+    });
+  });
+
+  it('reports nothing for the usual statuses of the reply that settled the record', async () => {
+    const f = useCaseFixture();
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    for (const status of ['sent', 'delivered', 'read']) {
+      await reconcileStatus(f.deps, {
+        tenantId: '106540352242922',
+        outboundId: 'wamid.out-1',
+        status,
+        callbackData: f.sent[0]?.callbackData,
+        errorCodes: [],
+      });
+    }
+    expect(f.observer.names()).not.toContain('doubleReply');
+    expect(f.observer.names()).not.toContain('statusReconciled');
+  });
+});
