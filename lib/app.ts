@@ -1,10 +1,8 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { STACK_ID } from './identifiers';
 import { readSettings } from './settings';
 import { WhatsappOnceStack } from './whatsapp-once-stack';
-
-/** The stack id, and so the template name SAM reads: `cdk.out/WhatsappOnce.template.json`. */
-export const STACK_ID = 'WhatsappOnce';
 
 /** The CDK app with the AwsSolutions checks on, shared by `bin/app.ts` and the infra tests. */
 export function createCdkApp(props: AppProps = {}): { app: App; stack: WhatsappOnceStack } {

@@ -5,9 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** The one path Meta calls: GET for the subscription handshake, POST for every webhook. */
-export const WEBHOOK_PATH = '/webhook';
+import { WEBHOOK_PATH } from './identifiers';
 
 export interface WebhookApiProps {
   handler: IFunction;

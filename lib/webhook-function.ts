@@ -12,12 +12,10 @@ import { parseConfig } from '../lambda/config/config';
 import { ENV } from '../lambda/config/env-names';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
 import { BUNDLING, HANDLER_ENTRY, HANDLER_EXPORT } from './bundling';
+import { FUNCTION_LOGICAL_ID, LOCAL_INVOKE_VARIABLES } from './identifiers';
 import type { StackSettings } from './settings';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Stable logical id, so `sam local invoke WebhookFunction` keeps working when construct paths change. */
-export const FUNCTION_LOGICAL_ID = 'WebhookFunction';
 
 /** The only item operations the claim protocol uses: claim (Put), settle (Update/Delete), fallback read (Get). */
 export const TABLE_ACTIONS = [
@@ -25,18 +23,6 @@ export const TABLE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-] as const;
-
-/**
- * Variables declared empty only in a `localInvoke` synth, because `sam local invoke --env-vars` can only
- * override what the template declares. Deployed templates never carry them.
- */
-export const LOCAL_INVOKE_VARIABLES = [
-  ENV.appSecret,
-  ENV.accessToken,
-  ENV.verifyToken,
-  ENV.graphBaseUrl,
-  'AWS_ENDPOINT_URL_DYNAMODB',
 ] as const;
 
 export interface WebhookFunctionProps {
