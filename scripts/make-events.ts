@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOCAL_CREDENTIALS, SAMPLE_EVENT_FILES, samEnvVars, sampleEvents } from './sample-events';
+import {
+  DOCKER_HOST_ENDPOINTS,
+  LOCAL_CREDENTIALS,
+  SAMPLE_EVENT_FILES,
+  samEnvVars,
+  sampleEvents,
+} from './sample-events';
 
 /**
  * Writes events/*.json (API Gateway v2 events for `sam local invoke -e` and `npm run invoke`) and
@@ -14,8 +20,8 @@ const { values } = parseArgs({
     'app-secret': { type: 'string', default: LOCAL_CREDENTIALS.appSecret },
     'verify-token': { type: 'string', default: LOCAL_CREDENTIALS.verifyToken },
     'access-token': { type: 'string', default: LOCAL_CREDENTIALS.accessToken },
-    'dynamodb-endpoint': { type: 'string', default: 'http://host.docker.internal:8000' },
-    'graph-base-url': { type: 'string', default: 'http://host.docker.internal:8081' },
+    'dynamodb-endpoint': { type: 'string', default: DOCKER_HOST_ENDPOINTS.dynamoDb },
+    'graph-base-url': { type: 'string', default: DOCKER_HOST_ENDPOINTS.graph },
   },
 });
 

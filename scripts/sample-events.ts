@@ -70,6 +70,12 @@ function withRequestId(event: APIGatewayProxyEventV2, requestId: string): APIGat
 
 export const LOCAL_TABLE_NAME = 'whatsapp-once-local';
 
+/** Where a `sam local invoke` container reaches DynamoDB Local and a Graph stand-in on the host. */
+export const DOCKER_HOST_ENDPOINTS = {
+  dynamoDb: 'http://host.docker.internal:8000',
+  graph: 'http://host.docker.internal:8081',
+} as const;
+
 /**
  * The `--env-vars` file for `sam local invoke` (the `Parameters` form applies to every function). The
  * empty secret id makes the runtime read the three credentials from the environment instead of Secrets
