@@ -8,6 +8,7 @@ import {
   type ClaimState,
   type ClaimStore,
   ClaimStoreError,
+  type ConfirmResult,
   epochSeconds,
   type Fence,
   type FencedWrite,
@@ -122,7 +123,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     return this.fencedUpdate('markFailed', key, fence, values, true);
   }
 
-  async confirmSent(key: MessageKey, outboundId: string): Promise<'confirmed' | 'already-settled'> {
+  async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -145,11 +146,16 @@ export class DynamoDbClaimStore implements ClaimStore {
             ':unknown': 'unknown',
             ':released': 'released',
           },
+          // What blocked the confirmation, for detecting a late status after a resend; no extra read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'confirmed';
+      return { confirmed: true };
     } catch (error) {
-      if (isConditionFailure(error)) return 'already-settled';
+      if (isConditionFailure(error)) {
+        const item = itemOf(error);
+        return { confirmed: false, current: item ? toRecord(unmarshall(item)) : undefined };
+      }
       throw new ClaimStoreError('confirmSent', { cause: error });
     }
   }

@@ -178,8 +178,9 @@ async function sendWithRetries(
   const callbackData = encodeCallbackData({ key: message.key, attempt: fence.attempt });
   let last: SendResult = { kind: 'retryable', code: undefined, detail: 'no time left in the lease to send' };
   for (let attempt = 1; attempt <= tuning.sendMaxAttempts; attempt++) {
-    const timeoutMs = Math.min(tuning.sendTimeoutMs, leaseUntil - SEND_MARGIN_MS - clock.now());
-    if (timeoutMs < MIN_SEND_WINDOW_MS) break;
+    const leaseLeft = leaseUntil - SEND_MARGIN_MS - clock.now();
+    if (leaseLeft < MIN_SEND_WINDOW_MS) break;
+    const timeoutMs = Math.min(tuning.sendTimeoutMs, leaseLeft);
     last = await deps.replies.send({
       tenantId: message.key.tenantId,
       to: message.replyTo ?? '',

@@ -26,5 +26,22 @@ export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate)
   }
   if (!PROOF_OF_SEND.has(status.status)) return;
   const result = await deps.claims.confirmSent(origin.key, status.outboundId);
-  deps.observer.statusReconciled(origin.key, status, result);
+  if (result.confirmed) {
+    deps.observer.statusReconciled(origin.key, status);
+    return;
+  }
+  const current = result.current;
+  if (
+    current?.state === 'done' &&
+    current.attempt !== origin.attempt &&
+    current.outboundId !== undefined &&
+    current.outboundId !== status.outboundId
+  ) {
+    // The documented exception, made visible: an earlier attempt's reply was confirmed only after a
+    // later attempt had resent, so the user got two replies.
+    deps.observer.doubleReply(origin.key, {
+      confirmedAttempt: origin.attempt,
+      settledAttempt: current.attempt,
+    });
+  }
 }

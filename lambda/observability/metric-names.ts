@@ -12,6 +12,7 @@ export const METRIC = {
   replyFailures: 'ReplyFailures',
   ambiguousSends: 'AmbiguousSends',
   ambiguousSendsReconciled: 'AmbiguousSendsReconciled',
+  doubleReplies: 'DoubleReplies',
   fencedWritesRefused: 'FencedWritesRefused',
   claimStoreErrors: 'ClaimStoreErrors',
   webhookErrors: 'WebhookErrors',

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
+import type { ClaimStore } from '../../lambda/domain/claim-record';
+import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
+import { InMemoryClaimStore } from '../support/in-memory-claim-store';
+
+const NOW = 1_800_000_000_000;
+const at = (nowMs: number, graceMs = 3_000) => ({ nowMs, takeoverBeforeMs: nowMs - graceMs });
+const claimOf = (owner: string, attempt: number, leaseUntil = NOW + 20_000) => ({
+  owner,
+  attempt,
+  leaseUntil,
+  expiresAt: Math.floor(NOW / 1000) + 8 * 86_400,
+});
+
+/**
+ * One contract, two implementations: the fake the use-case tests rely on must behave exactly like
+ * the DynamoDB adapter on a real DynamoDB.
+ */
+const stores: [string, () => Promise<{ store: ClaimStore; close(): void }>][] = [
+  ['in-memory fake', async () => ({ store: new InMemoryClaimStore(), close: () => undefined })],
+  [
+    'DynamoDB Local',
+    async () => {
+      const client = localDynamoDbClient(inject('dynamoEndpoint'));
+      const tableName = `contract-${randomUUID()}`;
+      await createClaimTable(client, tableName);
+      return {
+        store: new DynamoDbClaimStore(DynamoDBDocumentClient.from(client), tableName, () => NOW),
+        close: () => client.destroy(),
+      };
+    },
+  ],
+];
+
+describe.each(stores)('claim store contract: %s', (_name, open) => {
+  let store: ClaimStore;
+  let close: () => void;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+  });
+  afterAll(() => close());
+  const key = () => ({ tenantId: '106540352242922', messageId: `wamid.${randomUUID()}` });
+
+  it('lets the first claim win and returns the blocking record to the second', async () => {
+    const k = key();
+    expect(await store.claim(k, claimOf('a', 1), at(NOW))).toEqual({ won: true, previous: undefined });
+    const second = await store.claim(k, claimOf('b', 1), at(NOW));
+    expect(second).toEqual({
+      won: false,
+      current: expect.objectContaining({ state: 'claimed', owner: 'a', attempt: 1 }),
+    });
+  });
+
+  it('refuses a takeover while the lease plus grace has not run out', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1, NOW - 1_000), at(NOW));
+    expect((await store.claim(k, claimOf('b', 2), at(NOW))).won).toBe(false);
+  });
+
+  it('allows exactly one takeover of an expired lease, as the next attempt, returning what it replaced', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1, NOW - 5_000), at(NOW));
+    const taker = await store.claim(k, claimOf('b', 2), at(NOW));
+    expect(taker).toEqual({ won: true, previous: expect.objectContaining({ owner: 'a', state: 'claimed' }) });
+    expect((await store.claim(k, claimOf('c', 2), at(NOW))).won).toBe(false);
+  });
+
+  it('does not let a stale attempt number take over', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1, NOW - 5_000), at(NOW));
+    expect((await store.claim(k, claimOf('b', 1), at(NOW))).won).toBe(false);
+  });
+
+  it('lets the next attempt take a released claim at once', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    expect(await store.release(k, { owner: 'a', attempt: 1 })).toBe('written');
+    expect((await store.claim(k, claimOf('b', 2), at(NOW))).won).toBe(true);
+  });
+
+  it('never lets a done record be claimed again before it expires, lease or not', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1, NOW - 10_000), at(NOW));
+    await store.complete(k, { owner: 'a', attempt: 1 }, 'wamid.out');
+    expect((await store.claim(k, claimOf('b', 2), at(NOW))).won).toBe(false);
+  });
+
+  it('reuses a record past its expiry even though TTL has not deleted it', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.complete(k, { owner: 'a', attempt: 1 }, 'wamid.out');
+    const later = NOW + 8 * 86_400_000 + 2_000;
+    expect(
+      (await store.claim(k, { ...claimOf('b', 1), expiresAt: Math.floor(later / 1000) + 691_200 }, at(later)))
+        .won,
+    ).toBe(true);
+  });
+
+  it("refuses a zombie's completion, release and marks after a takeover", async () => {
+    const k = key();
+    await store.claim(k, claimOf('zombie', 1, NOW - 5_000), at(NOW));
+    await store.claim(k, claimOf('new', 2), at(NOW));
+    const zombie = { owner: 'zombie', attempt: 1 };
+    expect(await store.complete(k, zombie, 'wamid.late')).toBe('fenced-out');
+    expect(await store.release(k, zombie)).toBe('fenced-out');
+    expect(await store.markUnknown(k, zombie, NOW)).toBe('fenced-out');
+    expect(await store.markFailed(k, zombie, 131047)).toBe('fenced-out');
+    expect(await store.read(k)).toMatchObject({ owner: 'new', attempt: 2, state: 'claimed' });
+  });
+
+  it('never turns a confirmed reply back into released or failed', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({ confirmed: true });
+    expect(await store.release(k, { owner: 'a', attempt: 1 })).toBe('fenced-out');
+    expect(await store.markFailed(k, { owner: 'a', attempt: 1 }, 131026)).toBe('fenced-out');
+    expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.out' });
+  });
+
+  it('confirms an unknown send once, and does nothing for unknown or settled messages', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.markUnknown(k, { owner: 'a', attempt: 1 }, NOW + 30_000);
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({ confirmed: true });
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({
+      confirmed: false,
+      current: expect.objectContaining({ state: 'done', outboundId: 'wamid.out', attempt: 1 }),
+    });
+    expect(await store.confirmSent(key(), 'wamid.out')).toEqual({ confirmed: false, current: undefined });
+  });
+
+  it('keeps an unknown record blocked until its confirmation grace has run out', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.markUnknown(k, { owner: 'a', attempt: 1 }, NOW + 30_000);
+    expect((await store.claim(k, claimOf('b', 2), at(NOW + 31_000))).won).toBe(false);
+    expect((await store.claim(k, claimOf('b', 2), at(NOW + 34_000))).won).toBe(true);
+  });
+});

@@ -1,0 +1,113 @@
+import {
+  type ClaimClock,
+  type ClaimRecord,
+  type ClaimResult,
+  type ClaimStore,
+  ClaimStoreError,
+  type ConfirmResult,
+  epochSeconds,
+  type Fence,
+  type FencedWrite,
+  type NewClaim,
+} from '../../lambda/domain/claim-record';
+import { type MessageKey, recordKey } from '../../lambda/domain/messages';
+
+type Operation = 'claim' | 'read' | 'complete' | 'release' | 'markUnknown' | 'markFailed' | 'confirmSent';
+
+/**
+ * The DynamoDB claim store's conditions on a Map, for use-case tests with a fake clock. The contract
+ * test runs the same cases against this fake and DynamoDB Local, so the two cannot drift.
+ */
+export class InMemoryClaimStore implements ClaimStore {
+  readonly records = new Map<string, ClaimRecord>();
+  readonly calls: Operation[] = [];
+  /** Operations that fail with a store error the next N times they are called. */
+  readonly failNext = new Map<Operation, number>();
+  /** Runs just before a write is applied: lets a test interleave another actor at that point. */
+  beforeWrite: ((operation: Operation) => Promise<void> | void) | undefined;
+
+  async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
+    await this.enter('claim');
+    const id = recordKey(key);
+    const current = this.records.get(id);
+    const wins =
+      current === undefined ||
+      current.expiresAt < epochSeconds(clock.nowMs) ||
+      (current.attempt < claim.attempt &&
+        (current.state === 'released' ||
+          ((current.state === 'claimed' || current.state === 'unknown') &&
+            current.leaseUntil < clock.takeoverBeforeMs)));
+    if (!wins) return { won: false, current: { ...current } };
+    this.records.set(id, {
+      state: 'claimed',
+      owner: claim.owner,
+      attempt: claim.attempt,
+      leaseUntil: claim.leaseUntil,
+      expiresAt: claim.expiresAt,
+    });
+    return { won: true, previous: current };
+  }
+
+  async read(key: MessageKey): Promise<ClaimRecord | undefined> {
+    await this.enter('read');
+    const current = this.records.get(recordKey(key));
+    return current && { ...current };
+  }
+
+  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
+    return this.fenced('complete', key, fence, false, (r) => ({ ...r, state: 'done', outboundId }));
+  }
+
+  release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
+    return this.fenced('release', key, fence, true, (r) => ({ ...r, state: 'released' }));
+  }
+
+  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite> {
+    return this.fenced('markUnknown', key, fence, true, (r) => ({
+      ...r,
+      state: 'unknown',
+      leaseUntil: confirmBy,
+    }));
+  }
+
+  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite> {
+    return this.fenced('markFailed', key, fence, true, (r) => ({ ...r, state: 'failed', errorCode }));
+  }
+
+  async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
+    await this.enter('confirmSent');
+    const id = recordKey(key);
+    const current = this.records.get(id);
+    if (!current || current.state === 'done' || current.state === 'failed') {
+      return { confirmed: false, current: current && { ...current } };
+    }
+    this.records.set(id, { ...current, state: 'done', outboundId });
+    return { confirmed: true };
+  }
+
+  private async fenced(
+    operation: Operation,
+    key: MessageKey,
+    fence: Fence,
+    onlyWhileClaimed: boolean,
+    update: (record: ClaimRecord) => ClaimRecord,
+  ): Promise<FencedWrite> {
+    await this.enter(operation);
+    const id = recordKey(key);
+    const current = this.records.get(id);
+    if (!current || current.owner !== fence.owner || current.attempt !== fence.attempt) return 'fenced-out';
+    if (onlyWhileClaimed && current.state !== 'claimed') return 'fenced-out';
+    this.records.set(id, update(current));
+    return 'written';
+  }
+
+  private async enter(operation: Operation): Promise<void> {
+    this.calls.push(operation);
+    const failures = this.failNext.get(operation) ?? 0;
+    if (failures > 0) {
+      this.failNext.set(operation, failures - 1);
+      throw new ClaimStoreError(operation, { cause: new Error('injected store failure') });
+    }
+    if (operation !== 'read') await this.beforeWrite?.(operation);
+  }
+}

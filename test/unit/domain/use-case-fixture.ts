@@ -1,0 +1,62 @@
+import { parseConfig } from '../../../lambda/config/config';
+import type { AnswerDeps } from '../../../lambda/domain/answer-message';
+import { defaultBot } from '../../../lambda/domain/default-bot';
+import type { InboundMessage } from '../../../lambda/domain/messages';
+import type { OutboundReply, SendResult } from '../../../lambda/domain/ports';
+import type { ProtocolTuning } from '../../../lambda/domain/tuning';
+import { FakeClock } from '../../support/fake-clock';
+import { InMemoryClaimStore } from '../../support/in-memory-claim-store';
+import { recordingObserver } from '../../support/recording-observer';
+
+/** The shipped defaults: the use case is tested with the values users run. */
+export const TUNING: ProtocolTuning = parseConfig({
+  TABLE_NAME: 'claims',
+  WHATSAPP_SECRET_ID: 'unused',
+}).protocol;
+
+export const message = (id = 'wamid.A', overrides: Partial<InboundMessage> = {}): InboundMessage => ({
+  key: { tenantId: '106540352242922', messageId: id },
+  replyTo: '16505551234',
+  type: 'text',
+  text: 'test',
+  ...overrides,
+});
+
+/** Fake ports around the real use case: a Map store, a manual clock, a scripted Graph sender. */
+export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
+  const clock = new FakeClock();
+  const claims = new InMemoryClaimStore();
+  const observer = recordingObserver();
+  const sent: OutboundReply[] = [];
+  const script: SendResult[] = [];
+  let owners = 0;
+  let onSend: ((reply: OutboundReply) => Promise<void> | void) | undefined;
+  const deps: AnswerDeps = {
+    claims,
+    clock,
+    observer,
+    bot: defaultBot,
+    newOwner: () => `owner-${++owners}`,
+    tuning: { ...TUNING, ...tuning },
+    replies: {
+      async send(reply) {
+        sent.push(reply);
+        await onSend?.(reply);
+        return script.shift() ?? { kind: 'sent', outboundId: `wamid.out-${sent.length}` };
+      },
+    },
+  };
+  return {
+    deps,
+    clock,
+    claims,
+    observer,
+    sent,
+    /** Results for the next sends, in order; afterwards every send succeeds. */
+    scriptSends: (...results: SendResult[]) => script.push(...results),
+    onSend: (hook: typeof onSend) => {
+      onSend = hook;
+    },
+    deadline: (remainingMs = 20_000) => clock.now() + remainingMs,
+  };
+}
