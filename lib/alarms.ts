@@ -83,6 +83,11 @@ export class WebhookAlarms extends Construct {
       description:
         'A Graph send timed out after the request may have left: the user may have no reply, or one reply confirmed late.',
     });
+    this.add('DoubleReplies', {
+      metric: serviceMetric(METRIC.doubleReplies),
+      description:
+        'A user got two replies: a status confirmed an ambiguous send only after a later attempt resent (the one accepted exception).',
+    });
   }
 
   private add(id: string, options: { metric: IMetric; description: string } & Partial<AlarmTuning>) {

@@ -59,6 +59,7 @@ export class WebhookDashboard extends Construct {
         right: [
           serviceMetric(METRIC.ambiguousSends, { label: 'Ambiguous sends' }),
           serviceMetric(METRIC.ambiguousSendsReconciled, { label: 'Confirmed by status' }),
+          serviceMetric(METRIC.doubleReplies, { label: 'Double replies' }),
         ],
       }),
       new GraphWidget({

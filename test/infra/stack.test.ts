@@ -192,7 +192,7 @@ describe('alarms and dashboard', () => {
   const alarmOn = (metricName: string) =>
     alarms().find((alarm) => JSON.stringify(alarm.Properties).includes(`"MetricName":"${metricName}"`));
 
-  it('alarms on 5xx rate, function errors and throttles, signature rejections, reply failures and ambiguous sends', () => {
+  it('alarms on 5xx rate, function errors and throttles, signature rejections, reply failures, ambiguous sends and double replies', () => {
     for (const name of [
       '5xx',
       'Errors',
@@ -200,10 +200,11 @@ describe('alarms and dashboard', () => {
       METRIC.signatureRejections,
       METRIC.replyFailures,
       METRIC.ambiguousSends,
+      METRIC.doubleReplies,
     ]) {
       expect(alarmOn(name), name).toBeDefined();
     }
-    expect(alarms()).toHaveLength(6);
+    expect(alarms()).toHaveLength(7);
   });
 
   it('reads custom metrics with the exact namespace and dimensions Powertools emits', () => {
