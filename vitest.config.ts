@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1).
+// Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1),
+// infra (CDK synth, cdk-nag, the synthesized bundle run locally, Meta subscription against a stub).
 export default defineConfig({
   test: {
     env: {
@@ -17,6 +18,16 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          // Each file synthesizes once in beforeAll: bundling and cdk-nag take seconds on 2 cores.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],
