@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 
 /** What the local server read off one HTTP request. */
@@ -92,8 +92,16 @@ function accessLogTime(date: Date): string {
   return `${day}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }
 
+/** The part of `ServerResponse` a result is written with. */
+export interface ResponseWriter {
+  writeHead(
+    statusCode: number,
+    headers: Record<string, string | string[]>,
+  ): { end(body: string | Buffer): unknown };
+}
+
 /** Writes a Lambda result the way API Gateway interprets payload format 2.0 responses. */
-export function writeHttpApiResult(res: ServerResponse, result: APIGatewayProxyResultV2): number {
+export function writeHttpApiResult(res: ResponseWriter, result: APIGatewayProxyResultV2): number {
   if (typeof result !== 'object' || result === null || result.statusCode === undefined) {
     // No status code: API Gateway answers 200 with the result as a JSON body.
     const body = typeof result === 'string' ? result : JSON.stringify(result);

@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const target = await resolveTarget(options, process.env);
-  const sim = new Simulation(target);
+  const sim = new Simulation(target, options.redelivery);
   const say = options.json ? () => {} : (line: string) => console.log(line);
   say(`Playing Meta against ${target.webhookUrl}`);
   say(

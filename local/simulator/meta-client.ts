@@ -33,6 +33,7 @@ export class MetaClient {
     readonly webhookUrl: string,
     private readonly appSecret: string,
     private readonly record: RunRecord,
+    private readonly redelivery: Redelivery = DEFAULT_REDELIVERY,
   ) {}
 
   /** One POST, recorded. Never throws: a request that got no answer is recorded as `error`. */
@@ -71,7 +72,7 @@ export class MetaClient {
    * Delivers like Meta: anything but 200 ("a status code other than 200", Meta's words) is delivered
    * again after a pause, until it is accepted or the attempts run out. Returns every attempt.
    */
-  async deliver(rawBody: string, messageIds: string[], policy = DEFAULT_REDELIVERY): Promise<Attempt[]> {
+  async deliver(rawBody: string, messageIds: string[], policy = this.redelivery): Promise<Attempt[]> {
     const attempts = [await this.post(rawBody, messageIds)];
     while (attempts.at(-1)?.status !== 200 && attempts.length < policy.maxAttempts) {
       await sleep(redeliveryDelay(policy, attempts.length));

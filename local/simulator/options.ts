@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ENV } from '../../lambda/config/env-names';
 import { integer, nonEmpty, UsageError } from '../options';
 import { readSession } from '../session-file';
-import { DEFAULT_REDELIVERY } from './meta-client';
+import { DEFAULT_REDELIVERY, type Redelivery } from './meta-client';
 import { SCENARIO_NAMES } from './scenarios';
 import { DEFAULT_FROM, DEFAULT_PHONE_NUMBER_ID, type SimulationTarget } from './simulation';
 import type { StormOptions } from './storm';
@@ -16,6 +16,7 @@ export interface SimulateOptions {
   sinkUrl: string | undefined;
   scenarios: string[];
   delayMs: number;
+  redelivery: Redelivery;
   /** Set by `--storm N`: a storm instead of the scenarios. */
   storm: StormOptions | undefined;
   phoneNumberId: string;
@@ -40,6 +41,7 @@ anything not answered 200, and checks every message was answered exactly once.
   --concurrency C        ...with at most C requests in flight (default 16)
   --spread-ms N          late copies arrive up to N ms after the first answer (default 1000)
   --seed N               the storm's random seed (default 1)
+  --max-attempts N       deliveries of one webhook before giving up on it (default ${DEFAULT_REDELIVERY.maxAttempts})
   --phone-number-id ID   metadata.phone_number_id of the webhooks (default ${DEFAULT_PHONE_NUMBER_ID})
   --from NUMBER          the user who writes (default ${DEFAULT_FROM})
   --sink URL             the local Graph sink's record (default: the local server's)
@@ -70,6 +72,10 @@ export function parseSimulateOptions(args: string[]): SimulateOptions {
     throw new UsageError(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIO_NAMES.join(', ')}`);
   }
   const stormSize = integer('--storm', values.storm, 1, 1_000_000);
+  const redelivery = {
+    ...DEFAULT_REDELIVERY,
+    maxAttempts: integer('--max-attempts', values['max-attempts'], 1, 100) ?? DEFAULT_REDELIVERY.maxAttempts,
+  };
   return {
     webhookUrl,
     appSecret: values['app-secret'],
@@ -86,8 +92,9 @@ export function parseSimulateOptions(args: string[]): SimulateOptions {
             concurrency: integer('--concurrency', values.concurrency, 1, 1_000) ?? 16,
             spreadMs: integer('--spread-ms', values['spread-ms'], 0, 600_000) ?? 1_000,
             seed: integer('--seed', values.seed, 0, 2 ** 31) ?? 1,
-            redelivery: DEFAULT_REDELIVERY,
+            redelivery,
           },
+    redelivery,
     phoneNumberId: values['phone-number-id'] ?? DEFAULT_PHONE_NUMBER_ID,
     from: values.from ?? DEFAULT_FROM,
     json: values.json ?? false,
@@ -136,6 +143,7 @@ function parse(args: string[]) {
       concurrency: { type: 'string' },
       'spread-ms': { type: 'string' },
       seed: { type: 'string' },
+      'max-attempts': { type: 'string' },
       'phone-number-id': { type: 'string' },
       from: { type: 'string' },
       sink: { type: 'string' },

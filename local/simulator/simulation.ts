@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { messagesWebhook, metaJson, type TextMessageSpec } from '../../test/support/meta-json';
-import { MetaClient } from './meta-client';
+import { DEFAULT_REDELIVERY, MetaClient, type Redelivery } from './meta-client';
 import { RunRecord } from './run-record';
 
 /** Where and as whom the simulator plays Meta. */
@@ -32,8 +32,11 @@ export class Simulation {
   readonly prefix: string;
   private sequence = 0;
 
-  constructor(readonly target: SimulationTarget) {
-    this.client = new MetaClient(target.webhookUrl, target.appSecret, this.record);
+  constructor(
+    readonly target: SimulationTarget,
+    redelivery: Redelivery = DEFAULT_REDELIVERY,
+  ) {
+    this.client = new MetaClient(target.webhookUrl, target.appSecret, this.record, redelivery);
     this.prefix = `wamid.sim-${randomBytes(4).toString('hex')}-`;
   }
 
