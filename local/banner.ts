@@ -2,13 +2,6 @@ import { ENV } from '../lambda/config/env-names';
 import type { LocalServer } from './local-server';
 import { DEFAULT_PORT, type LocalOptions } from './options';
 
-const TABLE_NOTES: Record<LocalServer['table'], string> = {
-  created: 'created',
-  'created-without-ttl': 'created (dynalite has no TTL API; expiry is compared by the claim itself)',
-  exists: 'kept from the last run',
-  'not-managed': 'yours, not created or changed here',
-};
-
 /** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
 export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {
   const origin = `http://127.0.0.1:${server.port}`;
@@ -28,15 +21,16 @@ export function banner(server: LocalServer, options: LocalOptions, startedInMs: 
     `  Verify token  ${options.verifyToken}${generated(options.generated.verifyToken, ENV.verifyToken)}`,
     `  App secret    ${options.appSecret}${generated(options.generated.appSecret, ENV.appSecret)}`,
     '  Handler       lambda/handler.ts, the module you deploy',
-    `  DynamoDB      ${server.store.description}; table ${options.tableName} ${TABLE_NOTES[server.table]}`,
+    `  DynamoDB      ${server.store.description}; table ${options.tableName} ${server.table}`,
     `  Graph API     ${graph}`,
     '',
     `  Simulate Meta:  ${simulate}   (in a second terminal)`,
     `  Handshake:      curl '${server.webhookUrl}?${challenge}'`,
-    `  Real Meta:      expose port ${server.port} with a tunnel (for example \`ngrok http ${server.port}\`), give Meta`,
-    '                  https://<tunnel-host>/webhook and the verify token above, and restart with',
-    `                  ${ENV.appSecret} set to your app's secret: Meta signs with it.`,
-    `                  The sink record (${origin}/__sink/...) is never served through a tunnel.`,
+    `  Real Meta:      expose port ${server.port} with a tunnel (for example \`ngrok http ${server.port}\`) and give Meta`,
+    '                  https://<tunnel-host>/webhook with the verify token above. Meta signs with your',
+    `                  app's secret: restart with ${ENV.appSecret} set to it (and --graph real with`,
+    `                  ${ENV.accessToken} to answer for real). ${origin}/__sink/ is never served`,
+    '                  through a tunnel.',
     '',
     'Ctrl-C to stop.',
     '',

@@ -74,14 +74,14 @@ export async function ensureClaimTable(endpoint: string, tableName: string): Pro
   }
 }
 
-/** For `--dynamodb aws`: a readable warning now beats a 500 on the first message. */
+/** For `--dynamodb aws`: a readable warning at start beats a 500 on the first message. */
 export async function describeRealTable(tableName: string): Promise<string> {
   const client = new DynamoDBClient({});
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return `table ${tableName} is ${Table?.TableStatus ?? 'in an unknown state'}`;
+    return `is ${Table?.TableStatus ?? 'in an unknown state'} (yours: not created or changed here)`;
   } catch (error) {
-    return `could not describe table ${tableName} (${errorName(error)}); check your profile and region`;
+    return `could not be described (${errorName(error)}): check the name, your profile and region`;
   } finally {
     client.destroy();
   }

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { lambdaContext } from '../test/support/api-events';
 import { type HttpApiHandler, loadDeployedHandler } from './deployed-handler';
-import { ensureClaimTable, type RunningStore, startStore, type TableSetup } from './dynamodb-store';
+import {
+  describeRealTable,
+  ensureClaimTable,
+  type RunningStore,
+  startStore,
+  type TableSetup,
+} from './dynamodb-store';
 import { type GraphSink, startGraphSink } from './graph-sink';
 import { handlerEnvironment } from './handler-env';
 import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from './http-api-event';
@@ -16,12 +22,19 @@ export const SINK_PATH = '/__sink/replies';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const FUNCTION_NAME = 'whatsapp-once-local';
 
+const TABLE_NOTES: Record<TableSetup, string> = {
+  created: 'created',
+  'created-without-ttl': 'created (no TTL API in dynalite; the claim compares expiry itself)',
+  exists: 'kept from the last run',
+};
+
 export interface LocalServer {
   port: number;
   webhookUrl: string;
   sinkUrl: string | undefined;
   store: RunningStore;
-  table: TableSetup | 'not-managed';
+  /** What happened to the claim table at start, for the banner. */
+  table: string;
   stop(): Promise<void>;
 }
 
@@ -44,8 +57,8 @@ export async function startLocalServer(
     stops.push(store.stop);
     const table =
       store.endpoint === undefined
-        ? 'not-managed'
-        : await ensureClaimTable(store.endpoint, options.tableName);
+        ? await describeRealTable(options.tableName)
+        : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName)];
     let webhookUrl = '';
     const echo =
       options.graph === 'sink' && options.statusWebhooks

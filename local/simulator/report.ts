@@ -16,7 +16,7 @@ export function scenarioLine(result: ScenarioResult): string {
   const replies =
     summary.replies === undefined ? 'replies not visible' : plural(summary.replies.total, 'reply', 'replies');
   const detail = result.skipped ?? `${statusCounts(summary.statusCounts)} · ${replies}`;
-  const lines = [`  ${verdict.padEnd(5)} ${result.name.padEnd(14)} ${result.title.padEnd(62)} ${detail}`];
+  const lines = [`  ${verdict.padEnd(5)} ${result.name.padEnd(14)} ${result.title.padEnd(54)} ${detail}`];
   for (const problem of result.problems) lines.push(`          ! ${problem}`);
   return lines.join('\n');
 }

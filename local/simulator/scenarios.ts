@@ -165,7 +165,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'bad-signature',
-    title: 'bad signatures rejected, then the genuine delivery answered once',
+    title: 'bad signatures rejected, then the genuine one answered',
     async run(sim) {
       const message = sim.message('bad-signature', 'test');
       const body = sim.body(message);
