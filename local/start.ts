@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ENV } from '../lambda/config/env-names';
 import { freePort } from '../test/support/dynamodb-local';
 import { banner } from './banner';
-import { startLocalServer } from './local-server';
+import { type LocalServer, startLocalServer } from './local-server';
 import { compactLogs } from './log-format';
 import { type LocalOptions, parseStartOptions, USAGE, UsageError } from './options';
 
@@ -47,7 +47,31 @@ async function serve(options: LocalOptions): Promise<void> {
     compactLogs(process.stderr);
   }
   const print = options.quiet ? () => {} : (line: string) => console.log(line);
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: LocalServer | undefined;
+  let stopping = false;
+  const stop = async (running: LocalServer) => {
+    await running.stop();
+    console.log('Stopped.');
+    // The handler's SDK clients keep idle sockets and timers; Lambda would freeze them, we just leave.
+    process.exit(0);
+  };
+  // Installed before start-up: a Ctrl-C while DynamoDB Local boots must not orphan its java process.
+  const onSignal = (signal: string) => {
+    if (stopping) {
+      // A second Ctrl-C: the user does not want to wait for requests in progress.
+      process.exit(130);
+    }
+    stopping = true;
+    if (server === undefined) {
+      console.log(`\n${signal}: stopping once start-up is done...`);
+      return;
+    }
+    console.log(`\n${signal}: finishing requests in progress, then stopping...`);
+    void stop(server);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   try {
     server = await startLocalServer(options, print);
   } catch (error) {
@@ -56,24 +80,9 @@ async function serve(options: LocalOptions): Promise<void> {
     );
     process.exit(1);
   }
+  if (stopping) return stop(server);
   // Uptime counts Node's own start too: what the user waits for.
   console.log(banner(server, options, process.uptime() * 1000));
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      // A second Ctrl-C: the user does not want to wait for requests in progress.
-      process.exit(130);
-    }
-    stopping = true;
-    console.log(`\n${signal}: finishing requests in progress, then stopping...`);
-    await server.stop();
-    console.log('Stopped.');
-    // The handler's SDK clients keep idle sockets and timers; Lambda would freeze them, we just leave.
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 /**
