@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1),
-// infra (CDK synth, cdk-nag, the synthesized bundle run locally, Meta subscription against a stub).
+// infra (CDK synth, cdk-nag, the synthesized bundle run locally, Meta subscription against a stub),
+// e2e (`npm start` as a child process on 127.0.0.1, driven by the simulator).
 export default defineConfig({
   test: {
     env: {
@@ -29,6 +30,10 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
     ],
   },
