@@ -125,7 +125,7 @@ export class DynamoDbClaimStore implements ClaimStore {
 
   async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
@@ -146,11 +146,13 @@ export class DynamoDbClaimStore implements ClaimStore {
             ':unknown': 'unknown',
             ':released': 'released',
           },
-          // What blocked the confirmation, for detecting a late status after a resend; no extra read.
+          // What the status settled (was the owner still alive?) or what blocked it (a resend
+          // already done?): both come back with the write, no extra read.
+          ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { confirmed: true };
+      return { confirmed: true, previous: Attributes ? toRecord(Attributes) : undefined };
     } catch (error) {
       if (isConditionFailure(error)) {
         const item = itemOf(error);

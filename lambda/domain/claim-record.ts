@@ -45,8 +45,13 @@ export type ClaimResult =
 
 export type FencedWrite = 'written' | 'fenced-out';
 
-/** Not confirmed: the record was already settled (or gone); `current` is what blocked, when known. */
-export type ConfirmResult = { confirmed: true } | { confirmed: false; current: ClaimRecord | undefined };
+/**
+ * Confirmed: `previous` is the unsettled record the status settled. Not confirmed: the record was
+ * already settled (or gone); `current` is what blocked, when the store returns it.
+ */
+export type ConfirmResult =
+  | { confirmed: true; previous: ClaimRecord | undefined }
+  | { confirmed: false; current: ClaimRecord | undefined };
 
 /** The dedup store: one conditional write claims a message, fenced writes settle it. */
 export interface ClaimStore {

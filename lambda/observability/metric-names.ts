@@ -4,6 +4,7 @@ export const METRICS_NAMESPACE = 'WhatsappOnce';
 
 export const METRIC = {
   webhooksReceived: 'WebhooksReceived',
+  handshakeRequests: 'HandshakeRequests',
   signatureRejections: 'SignatureRejections',
   messagesClaimed: 'MessagesClaimed',
   claimTakeovers: 'ClaimTakeovers',

@@ -114,7 +114,10 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
   it('never turns a confirmed reply back into released or failed', async () => {
     const k = key();
     await store.claim(k, claimOf('a', 1), at(NOW));
-    expect(await store.confirmSent(k, 'wamid.out')).toEqual({ confirmed: true });
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({
+      confirmed: true,
+      previous: expect.objectContaining({ state: 'claimed', owner: 'a' }),
+    });
     expect(await store.release(k, { owner: 'a', attempt: 1 })).toBe('fenced-out');
     expect(await store.markFailed(k, { owner: 'a', attempt: 1 }, 131026)).toBe('fenced-out');
     expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.out' });
@@ -124,7 +127,10 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     const k = key();
     await store.claim(k, claimOf('a', 1), at(NOW));
     await store.markUnknown(k, { owner: 'a', attempt: 1 }, NOW + 30_000);
-    expect(await store.confirmSent(k, 'wamid.out')).toEqual({ confirmed: true });
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({
+      confirmed: true,
+      previous: expect.objectContaining({ state: 'unknown' }),
+    });
     expect(await store.confirmSent(k, 'wamid.out')).toEqual({
       confirmed: false,
       current: expect.objectContaining({ state: 'done', outboundId: 'wamid.out', attempt: 1 }),

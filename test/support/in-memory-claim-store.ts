@@ -82,7 +82,7 @@ export class InMemoryClaimStore implements ClaimStore {
       return { confirmed: false, current: current && { ...current } };
     }
     this.records.set(id, { ...current, state: 'done', outboundId });
-    return { confirmed: true };
+    return { confirmed: true, previous: { ...current } };
   }
 
   private async fenced(

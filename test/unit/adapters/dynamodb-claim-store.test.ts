@@ -212,8 +212,11 @@ describe('DynamoDbClaimStore fenced writes', () => {
 
 describe('DynamoDbClaimStore.confirmSent', () => {
   it('settles an unsettled record as done with the outbound wamid', async () => {
-    ddb.on(UpdateCommand).resolves({});
-    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toEqual({ confirmed: true });
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...STORED, state: 'unknown' } });
+    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toEqual({
+      confirmed: true,
+      previous: expect.objectContaining({ state: 'unknown' }),
+    });
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe(
       'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)',

@@ -491,3 +491,32 @@ describe('reconcileStatus after a resend', () => {
     expect(f.observer.names()).not.toContain('statusReconciled');
   });
 });
+
+describe('reconcileStatus counting reconciliations', () => {
+  const sentStatus = (callbackData: string | undefined) => ({
+    tenantId: '106540352242922',
+    outboundId: 'wamid.out-fast',
+    status: 'sent',
+    callbackData,
+    errorCodes: [],
+  });
+
+  it('does not count a status that beats a live owner to its own completion as a reconciliation', async () => {
+    const f = useCaseFixture();
+    f.onSend(async (reply) => {
+      await reconcileStatus(f.deps, sentStatus(reply.callbackData));
+    });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(f.observer.names()).not.toContain('statusReconciled');
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'done' });
+  });
+
+  it('counts a status that settles the claim of an owner whose lease ran out', async () => {
+    const f = useCaseFixture();
+    f.claims.failNext.set('complete', 10);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline(5_000) });
+    f.clock.advance(5_000);
+    await reconcileStatus(f.deps, sentStatus(f.sent[0]?.callbackData));
+    expect(f.observer.names()).toContain('statusReconciled');
+  });
+});
