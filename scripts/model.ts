@@ -1,6 +1,7 @@
 /**
  * npm run model: model-checks the claim protocol (model/claim.pml) with SPIN; see docs/PROTOCOL.md.
- * Installs nothing: it needs `spin` and a C compiler on PATH (.ci/run installs both when missing).
+ * Installs nothing: it needs `spin` and `gcc` on PATH (spin preprocesses with gcc; .ci/run installs
+ * both when missing).
  * Each check is generated, compiled and run in its own temporary directory. Exits non-zero when a
  * property fails on the faithful model, when a mutant is not caught, or when a search is incomplete.
  */
@@ -139,10 +140,10 @@ async function runAll(compiler: string, root: string, jobs: number): Promise<Out
 
 async function main(): Promise<number> {
   const spin = findTool(['spin']);
-  const compiler = findTool([process.env.CC ?? 'cc', 'gcc']);
+  const compiler = findTool(['gcc']);
   const missing = [
     spin === undefined ? 'spin (Debian package spin)' : undefined,
-    compiler === undefined ? 'a C compiler (cc or gcc)' : undefined,
+    compiler === undefined ? 'gcc (Debian package gcc)' : undefined,
   ].filter((tool) => tool !== undefined);
   if (spin === undefined || compiler === undefined) {
     console.error(`npm run model needs ${missing.join(' and ')} on PATH; .ci/run installs them.`);
