@@ -15,6 +15,13 @@ byte ratt;             /* attempt */
 short rlease;
 bool rexpired;         /* expiresAt < now: the TTL has passed, the item may still be there */
 
+#ifdef COUNT_DOUBLES
+byte rout;             /* outboundId: the attempt whose reply id is recorded, 0 for none */
+#define SET_OUT(x) rout = (x)
+#else
+#define SET_OUT(x) skip
+#endif
+
 /* Ghost: who won the latest claim (for P4; the item has no such field). */
 byte lastWinner = NOBODY;
 byte lastAtt;
@@ -53,7 +60,7 @@ inline claim(me, a) {
   if
   :: CLAIM_CONDITION(a) ->
        assert(a < MAXATT);   /* a model bound, not a property */
-       rstate = CLAIMED; rowner = me; ratt = a; rlease = LEASE_LEFT(me); rexpired = false;
+       rstate = CLAIMED; rowner = me; ratt = a; rlease = LEASE_LEFT(me); rexpired = false; SET_OUT(0);
        lastWinner = me; lastAtt = a; won = true;
        printf("MODEL d%d: claims attempt %d: won\n", me, a)
   :: else ->
@@ -76,7 +83,13 @@ inline fencedWrite(me, a, w) {
   :: FENCE(me, a) && (w == COMPLETE || rstate == CLAIMED) ->
        assert(lastWinner == me && lastAtt == a);   /* P4: never overwrite a newer owner */
        if
-       :: w == COMPLETE -> rstate = DONE
+       :: w == COMPLETE -> rstate = DONE;
+#ifdef FIX_COUNT_DOUBLES
+            /* the fix: SET outboundId = if_not_exists(outboundId, :id) keeps the first proof */
+            SET_OUT((rout == 0 -> a : rout))
+#else
+            SET_OUT(a)
+#endif
        :: w == RELEASE -> rstate = RELEASED
        :: w == MARK_UNKNOWN -> rstate = UNKNOWN; rlease = AMB_GRACE
        :: w == MARK_FAILED -> rstate = FAILED
@@ -88,12 +101,36 @@ inline fencedWrite(me, a, w) {
 }
 
 /*
- * A sent/delivered/read status that echoes our callback data (reconcile-status.ts):
+ * A sent/delivered/read status of attempt a's reply (reconcile-status.ts):
  * mirrors: confirmSent ConditionExpression = "attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)"
+ * With COUNT_DOUBLES, also the code's DoubleReplies count when the write is refused.
  */
-inline confirmSent() {
+#ifdef FIX_COUNT_DOUBLES
+/* the fix also lets a proof of send settle a failed item: a reply did reach the user */
+#define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED || rstate == FAILED)
+#else
+#define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED)
+#endif
+inline confirmSent(a) {
   if
-  :: rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED -> rstate = DONE
-  :: else
+  :: CONFIRMABLE -> rstate = DONE; SET_OUT(a)
+  :: else ->
+#ifdef COUNT_DOUBLES
+       /* current.state === 'done' && current.outboundId !== status.outboundId, and (before the fix)
+          current.attempt !== origin.attempt */
+#ifdef FIX_COUNT_DOUBLES
+       if
+       :: rstate == DONE && rout != 0 && rout != a -> countDouble()
+       :: else
+       fi
+#else
+       if
+       :: rstate == DONE && ratt != a && rout != 0 && rout != a -> countDouble()
+       :: else
+       fi
+#endif
+#else
+       skip
+#endif
   fi
 }

@@ -20,10 +20,20 @@ byte reached;              /* replies that reached the user */
 byte unexcused;            /* of those, the ones the documented exception does not excuse */
 bool unconfirmed[MAXATT];  /* attempt a's reply reached the user and no status has reconciled it */
 bool pending[MAXATT];      /* ... and its status webhook is still on its way */
+byte npending;             /* how many are on their way */
 bool excused[MAXATT];
 bool permanentSeen;        /* Graph answered a permanent error: the message is terminal */
 bool acked;                /* some delivery answered 200 */
 bool tock;                 /* flips on every tick (LIVENESS), for P2's non-Zeno assumption */
+bool counted;              /* the code counted a DoubleReplies (COUNT_DOUBLES) */
+
+/* P6 (COUNT_DOUBLES): the DoubleReplies count is exact once every status has come. */
+inline countDouble() {
+  assert(reached >= 2);   /* P6: never counted without two replies */
+  counted = true;
+  printf("MODEL status: DoubleReplies counted\n")
+}
+
 
 /* The Graph API call (graph-reply-sender.ts): one atomic step of the caller. */
 mtype = { SENT, PERMANENT, RETRYABLE, AMBIGUOUS_SEND, NO_TIME, NOTHING };
@@ -35,7 +45,7 @@ inline reach(a) {
 #else
   assert(unexcused == 0);   /* P1: a second reply only after the documented exception */
 #endif
-  reached++; unexcused++; unconfirmed[a] = true; pending[a] = true
+  reached++; unexcused++; unconfirmed[a] = true; pending[a] = true; npending++
 }
 
 inline graphCall(a) {
@@ -109,12 +119,17 @@ end_clock:
  * Status webhooks of replies that reached the user: late, in any order, or (without A) never.
  * A safety run needs no "never": a status that has not come yet looks the same up to any point.
  */
-#define LAND(a) :: atomic { pending[a] -> pending[a] = false; unconfirmed[a] = false; confirmSent(); \
-                   printf("MODEL status of attempt %d reconciled: %e\n", a, rstate) }
+#ifdef COUNT_DOUBLES
+#define ALL_COUNTED assert(!(npending == 0 && reached >= 2) || counted)   /* P6: never missed */
+#else
+#define ALL_COUNTED skip
+#endif
+#define LAND(a) :: atomic { pending[a] -> pending[a] = false; npending--; unconfirmed[a] = false; confirmSent(a); \
+                   printf("MODEL status of attempt %d reconciled: %e\n", a, rstate); ALL_COUNTED }
 #if defined(STATUS_PROMPT) || !defined(LIVENESS)
 #define LOSE(a)
 #else
-#define LOSE(a) :: atomic { pending[a] -> pending[a] = false; printf("MODEL status of attempt %d lost\n", a) }
+#define LOSE(a) :: atomic { pending[a] -> pending[a] = false; npending--; printf("MODEL status of attempt %d lost\n", a) }
 #endif
 
 active proctype Statuses() {

@@ -19,6 +19,8 @@ const ASSERTIONS: [string, Property | 'model-bound'][] = [
   ['permanentSeen', 'P3'],
   ['lastWinner==me', 'P4'],
   ['cexpired', 'P5'],
+  ['counted', 'P6'],
+  ['reached>=2', 'P6'],
   ['att<', 'model-bound'],
 ];
 

@@ -108,6 +108,7 @@ function print(outcome: Outcome): void {
   const { check, report, ok, verdict, trail, wallSeconds } = outcome;
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(30)} ${verdict}`);
   console.log(`     ${check.claim}`);
+  if (check.note !== undefined) console.log(`     note: ${check.note}`);
   console.log(
     `     ${figure(report.statesStored)} states stored, ${figure(report.transitions)} transitions, ` +
       `pan ${report.seconds ?? '?'} s, ${wallSeconds.toFixed(1)} s with generation and compilation`,

@@ -27,6 +27,8 @@ describe('readPanOutput', () => {
     ['((reached>0)||permanentSeen)', 'P3'],
     ['((lastWinner==me)&&(lastAtt==att))', 'P4'],
     [' !(cexpired)', 'P5'],
+    ['( !(((npending==0)&&(reached>=2)))||counted)', 'P6'],
+    ['(reached>=2)', 'P6'],
     ['(att<8)', 'model-bound'],
   ])('names the property of the failed assertion %s', (assertion, property) => {
     const output = `pan:1: assertion violated ${assertion} (at depth 62)\n${SEARCH_DONE.replace('errors: 0', 'errors: 1')}`;
