@@ -88,7 +88,7 @@ function judge(check: Check, report: PanReport, trail: string[]): { ok: boolean;
   if (check.violatedBy.length === 0) {
     if (violated !== undefined) return { ok: false, verdict: `VIOLATED: ${violated}` };
     if (incomplete !== undefined || report.errors !== 0)
-      return { ok: false, verdict: `INCOMPLETE: ${incomplete}` };
+      return { ok: false, verdict: `INCOMPLETE: ${incomplete ?? 'pan did not finish its search'}` };
     return { ok: true, verdict: 'holds' };
   }
   if (violated === undefined) return { ok: false, verdict: 'NOT CAUGHT: no counter-example' };
