@@ -11,7 +11,8 @@
  *   LIVENESS                  tick the `tock` bit that P2's non-Zeno assumption reads
  *   SCENARIO_TTL              one late delivery meets an item whose TTL has passed (P5)
  *   COUNT_DOUBLES             model the DoubleReplies count of reconcile-status.ts (P6)
- *   FIX_COUNT_DOUBLES         ... with the fix proposed in PROTOCOL.md (the count is missed today)
+ *   OLD_DOUBLE_COUNT          mutant: the count before the fix (attempt check, complete overwrote
+ *                             outboundId, a failed item refused a proof of send): misses doubles
  *   MUT_NO_LEASE_EXPIRY       mutant: the claim condition lacks the lease-run-out takeover
  *   MUT_NO_TTL_EXPIRY         mutant: the claim condition lacks `#expiresAt < :nowSeconds`
  *   MUT_NO_FENCING            mutant: settle writes are not conditioned on owner and attempt

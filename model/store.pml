@@ -84,8 +84,8 @@ inline fencedWrite(me, a, w) {
        assert(lastWinner == me && lastAtt == a);   /* P4: never overwrite a newer owner */
        if
        :: w == COMPLETE -> rstate = DONE;
-#ifdef FIX_COUNT_DOUBLES
-            /* the fix: SET outboundId = if_not_exists(outboundId, :id) keeps the first proof */
+#ifndef OLD_DOUBLE_COUNT
+            /* SET outboundId = if_not_exists(outboundId, :id) keeps the first proof */
             SET_OUT((rout == 0 -> a : rout))
 #else
             SET_OUT(a)
@@ -102,11 +102,11 @@ inline fencedWrite(me, a, w) {
 
 /*
  * A sent/delivered/read status of attempt a's reply (reconcile-status.ts):
- * mirrors: confirmSent ConditionExpression = "attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)"
+ * mirrors: confirmSent ConditionExpression = "attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)"
  * With COUNT_DOUBLES, also the code's DoubleReplies count when the write is refused.
  */
-#ifdef FIX_COUNT_DOUBLES
-/* the fix also lets a proof of send settle a failed item: a reply did reach the user */
+#ifndef OLD_DOUBLE_COUNT
+/* a proof of send also settles a failed item: a reply did reach the user */
 #define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED || rstate == FAILED)
 #else
 #define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED)
@@ -116,9 +116,9 @@ inline confirmSent(a) {
   :: CONFIRMABLE -> rstate = DONE; SET_OUT(a)
   :: else ->
 #ifdef COUNT_DOUBLES
-       /* current.state === 'done' && current.outboundId !== status.outboundId, and (before the fix)
-          current.attempt !== origin.attempt */
-#ifdef FIX_COUNT_DOUBLES
+       /* current.state === 'done' && current.outboundId !== status.outboundId (the old count also
+          required current.attempt !== origin.attempt) */
+#ifndef OLD_DOUBLE_COUNT
        if
        :: rstate == DONE && rout != 0 && rout != a -> countDouble()
        :: else

@@ -57,21 +57,19 @@ export const CHECKS: Check[] = [
     violatedBy: [],
   },
   {
-    name: 'finding: doubles not counted',
-    claim: 'P6 the DoubleReplies count of reconcile-status.ts misses a double reply',
+    name: 'faithful: doubles counted',
+    claim: 'P6 every double reply is counted once all statuses came, never a false one',
     defines: ['COUNT_DOUBLES'],
-    mode: 'safety',
-    violatedBy: ['P6'],
-    note: 'a bug in the code today (PROTOCOL.md, "Findings"); make the fix the default once the code has it',
-  },
-  {
-    name: 'fix: doubles counted',
-    claim:
-      'P6 with the proposed fix, every double reply is counted once all statuses came, never a false one',
-    defines: ['COUNT_DOUBLES', 'FIX_COUNT_DOUBLES'],
     mode: 'safety',
     violatedBy: [],
     collapse: true,
+  },
+  {
+    name: 'mutant: old double count',
+    claim: 'P6 the count before the fix (PROTOCOL.md, "Findings") misses a double reply',
+    defines: ['COUNT_DOUBLES', 'OLD_DOUBLE_COUNT'],
+    mode: 'safety',
+    violatedBy: ['P6'],
   },
   {
     name: 'exception: crash after send',

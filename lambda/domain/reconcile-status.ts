@@ -37,12 +37,11 @@ export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate)
   const current = result.current;
   if (
     current?.state === 'done' &&
-    current.attempt !== origin.attempt &&
     current.outboundId !== undefined &&
     current.outboundId !== status.outboundId
   ) {
-    // The documented exception, made visible: an earlier attempt's reply was confirmed only after a
-    // later attempt had resent, so the user got two replies.
+    // The documented exception, made visible: the record already holds proof of another reply that
+    // reached the user (complete keeps the first proof), so this one is a second reply.
     deps.observer.doubleReply(origin.key, {
       confirmedAttempt: origin.attempt,
       settledAttempt: current.attempt,

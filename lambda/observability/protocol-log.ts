@@ -78,7 +78,7 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       count(METRIC.ambiguousSendsReconciled);
     },
     doubleReply(key, attempts) {
-      logger.error('Double reply: an earlier send was confirmed after a later attempt resent', {
+      logger.error('Double reply: a status proves a second reply reached the user', {
         ...ids(key),
         confirmed_attempt: attempts.confirmedAttempt,
         settled_attempt: attempts.settledAttempt,

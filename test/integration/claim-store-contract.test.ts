@@ -123,6 +123,22 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.out' });
   });
 
+  it('keeps the first proof of a send when the owner completes after a status confirmed it', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.confirmSent(k, 'wamid.first');
+    expect(await store.complete(k, { owner: 'a', attempt: 1 }, 'wamid.second')).toBe('written');
+    expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.first' });
+  });
+
+  it('lets a proof of send settle a failed record as done', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.markFailed(k, { owner: 'a', attempt: 1 }, 131000);
+    expect(await store.confirmSent(k, 'wamid.out')).toMatchObject({ confirmed: true });
+    expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.out' });
+  });
+
   it('confirms an unknown send once, and does nothing for unknown or settled messages', async () => {
     const k = key();
     await store.claim(k, claimOf('a', 1), at(NOW));

@@ -55,7 +55,11 @@ export class InMemoryClaimStore implements ClaimStore {
   }
 
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
-    return this.fenced('complete', key, fence, false, (r) => ({ ...r, state: 'done', outboundId }));
+    return this.fenced('complete', key, fence, false, (r) => ({
+      ...r,
+      state: 'done',
+      outboundId: r.outboundId ?? outboundId,
+    }));
   }
 
   release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
@@ -78,7 +82,7 @@ export class InMemoryClaimStore implements ClaimStore {
     await this.enter('confirmSent');
     const id = recordKey(key);
     const current = this.records.get(id);
-    if (!current || current.state === 'done' || current.state === 'failed') {
+    if (!current || current.state === 'done') {
       return { confirmed: false, current: current && { ...current } };
     }
     this.records.set(id, { ...current, state: 'done', outboundId });

@@ -147,7 +147,9 @@ describe('DynamoDbClaimStore fenced writes', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'claims',
       Key: { pk: PK },
-      UpdateExpression: 'SET #state = :state, #outboundId = :outboundId, #settledAt = :settledAt',
+      // The first proof of a send is kept: a status may have recorded it before this completion.
+      UpdateExpression:
+        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt',
       ConditionExpression: '#owner = :owner AND #attempt = :attempt',
       ExpressionAttributeNames: {
         '#owner': 'owner',
@@ -219,7 +221,7 @@ describe('DynamoDbClaimStore.confirmSent', () => {
     });
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe(
-      'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)',
+      'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)',
     );
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':done': 'done', ':outboundId': 'wamid.out' });
   });

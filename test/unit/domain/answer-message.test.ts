@@ -520,3 +520,51 @@ describe('reconcileStatus counting reconciliations', () => {
     expect(f.observer.names()).toContain('statusReconciled');
   });
 });
+
+describe('reconcileStatus counting double replies (the model checker found these trails)', () => {
+  const status = (outboundId: string, callbackData: string | undefined) => ({
+    tenantId: '106540352242922',
+    outboundId,
+    status: 'sent',
+    callbackData,
+    errorCodes: [],
+  });
+
+  it('counts a double reply when the first reply is confirmed while the taker still holds the claim', async () => {
+    const f = useCaseFixture({ inFlightWaitMs: 0 });
+    f.claims.failNext.set('complete', 10);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline(5_000) });
+    const first = f.sent[0]?.callbackData;
+    f.clock.advance(5_000 + TUNING.takeoverGraceMs);
+    f.claims.failNext.clear();
+    f.onSend(async () => {
+      // Reply 1's late status lands while attempt 2 is sending.
+      await reconcileStatus(f.deps, status('wamid.out-1', first));
+    });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({
+      state: 'done',
+      attempt: 2,
+      outboundId: 'wamid.out-1',
+    });
+
+    await reconcileStatus(f.deps, status('wamid.out-2', f.sent[1]?.callbackData));
+
+    expect(f.observer.names().filter((name) => name === 'doubleReply')).toHaveLength(1);
+  });
+
+  it('settles a failed record as done when an earlier reply turns out to have reached the user', async () => {
+    const f = useCaseFixture({ inFlightWaitMs: 0 });
+    f.claims.failNext.set('complete', 10);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline(5_000) });
+    f.clock.advance(5_000 + TUNING.takeoverGraceMs);
+    f.claims.failNext.clear();
+    f.scriptSends({ kind: 'permanent', code: 131026, detail: 'undeliverable' });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'failed' });
+
+    await reconcileStatus(f.deps, status('wamid.out-1', f.sent[0]?.callbackData));
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'done', outboundId: 'wamid.out-1' });
+    expect(f.observer.names()).not.toContain('doubleReply');
+  });
+});
