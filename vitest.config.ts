@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1). The
-// reliability and security suites need DynamoDB Local too, so they share the integration project's one.
+// Split by speed: unit (no network), integration (DynamoDB Local + a Graph stub on 127.0.0.1),
+// infra (CDK synth, cdk-nag, the synthesized bundle run locally, Meta subscription against a stub),
+// e2e (`npm start` as a child process on 127.0.0.1, driven by the simulator). The reliability and
+// security suites need DynamoDB Local too, so they share the integration project's one.
 export default defineConfig({
   test: {
     env: {
@@ -23,6 +25,20 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          // Each file synthesizes once in beforeAll: bundling and cdk-nag take seconds on 2 cores.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
     ],
   },

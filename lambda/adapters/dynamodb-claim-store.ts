@@ -8,6 +8,7 @@ import {
   type ClaimState,
   type ClaimStore,
   ClaimStoreError,
+  type ConfirmResult,
   epochSeconds,
   type Fence,
   type FencedWrite,
@@ -105,7 +106,9 @@ export class DynamoDbClaimStore implements ClaimStore {
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
     const values: Record<string, string | number> = { state: 'done' };
     if (outboundId !== undefined) values.outboundId = outboundId;
-    return this.fencedUpdate('complete', key, fence, values, false);
+    // A status may have recorded the first reply that reached the user already: keep that proof, so
+    // a later status of a second reply is recognised as a double reply.
+    return this.fencedUpdate('complete', key, fence, values, false, ['outboundId']);
   }
 
   release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
@@ -122,15 +125,16 @@ export class DynamoDbClaimStore implements ClaimStore {
     return this.fencedUpdate('markFailed', key, fence, values, true);
   }
 
-  async confirmSent(key: MessageKey, outboundId: string): Promise<'confirmed' | 'already-settled'> {
+  async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
           UpdateExpression: 'SET #state = :done, #outboundId = :outboundId, #settledAt = :now',
-          // Only an unsettled record of ours: a status never resurrects an expired-and-deleted one.
-          ConditionExpression: 'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)',
+          // Any record not yet proven sent, `failed` included (a reply did reach the user after all);
+          // never a missing one: a status does not resurrect an expired-and-deleted record.
+          ConditionExpression: 'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)',
           ExpressionAttributeNames: {
             '#pk': NAMES['#pk'],
             '#state': NAMES['#state'],
@@ -144,12 +148,20 @@ export class DynamoDbClaimStore implements ClaimStore {
             ':claimed': 'claimed',
             ':unknown': 'unknown',
             ':released': 'released',
+            ':failed': 'failed',
           },
+          // What the status settled (was the owner still alive?) or what blocked it (a resend
+          // already done?): both come back with the write, no extra read.
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'confirmed';
+      return { confirmed: true, previous: Attributes ? toRecord(Attributes) : undefined };
     } catch (error) {
-      if (isConditionFailure(error)) return 'already-settled';
+      if (isConditionFailure(error)) {
+        const item = itemOf(error);
+        return { confirmed: false, current: item ? toRecord(unmarshall(item)) : undefined };
+      }
       throw new ClaimStoreError('confirmSent', { cause: error });
     }
   }
@@ -161,14 +173,17 @@ export class DynamoDbClaimStore implements ClaimStore {
     fence: Fence,
     values: Record<string, string | number>,
     onlyWhileClaimed: boolean,
+    keepExisting: string[] = [],
   ): Promise<FencedWrite> {
     const entries = Object.entries({ ...values, settledAt: this.now() });
+    const assign = (name: string) =>
+      keepExisting.includes(name) ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+          UpdateExpression: `SET ${entries.map(([name]) => assign(name)).join(', ')}`,
           // A confirmed (done) record is never turned back into released, unknown or failed.
           ConditionExpression: onlyWhileClaimed ? `${FENCE} AND #state = :claimed` : FENCE,
           ExpressionAttributeNames: {

@@ -14,12 +14,14 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
   return {
     async send(reply: OutboundReply): Promise<SendResult> {
       const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(reply.tenantId)}/messages`;
+      // Outside the try: a failure to get the token is not a send with an unknown outcome.
+      const accessToken = await options.accessToken();
       let response: Response;
       try {
         response = await fetchImpl(url, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${await options.accessToken()}`,
+            authorization: `Bearer ${accessToken}`,
             'content-type': 'application/json',
           },
           body: JSON.stringify(messageBody(reply)),

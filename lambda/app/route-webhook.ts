@@ -31,6 +31,7 @@ async function answerFor(
 ): Promise<WebhookAnswer> {
   const method = methodOf(event);
   if (method === 'GET') {
+    app.metrics.addMetric(METRIC.handshakeRequests, MetricUnit.Count, 1);
     const result = answerHandshake(event.rawQueryString ?? '', (await app.secrets()).verifyToken);
     if (result.kind !== 'verified')
       app.logger.warn('Subscription handshake refused', { reason: result.kind });

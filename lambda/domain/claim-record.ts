@@ -45,6 +45,14 @@ export type ClaimResult =
 
 export type FencedWrite = 'written' | 'fenced-out';
 
+/**
+ * Confirmed: `previous` is the unsettled record the status settled. Not confirmed: the record was
+ * already settled (or gone); `current` is what blocked, when the store returns it.
+ */
+export type ConfirmResult =
+  | { confirmed: true; previous: ClaimRecord | undefined }
+  | { confirmed: false; current: ClaimRecord | undefined };
+
 /** The dedup store: one conditional write claims a message, fenced writes settle it. */
 export interface ClaimStore {
   claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
@@ -54,7 +62,7 @@ export interface ClaimStore {
   markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;
   markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
   /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
-  confirmSent(key: MessageKey, outboundId: string): Promise<'confirmed' | 'already-settled'>;
+  confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
 }
 
 /** The store could not be reached or refused the request (throttling, outage). */

@@ -55,7 +55,9 @@ export interface ProtocolObserver {
   ): void;
   storeError(key: MessageKey, operation: string, error: unknown): void;
   skipped(key: MessageKey, reason: 'bot-does-not-answer' | 'no-address' | 'no-time-left'): void;
-  statusReconciled(key: MessageKey, status: StatusUpdate, result: 'confirmed' | 'already-settled'): void;
+  /** A status webhook settled an unsettled record: a send whose outcome was not recorded is now known. */
+  statusReconciled(key: MessageKey, status: StatusUpdate): void;
+  doubleReply(key: MessageKey, attempts: { confirmedAttempt: number; settledAttempt: number }): void;
   asyncReplyFailure(key: MessageKey, status: StatusUpdate): void;
   valueError(error: ValueLevelError): void;
 }

@@ -1,11 +1,12 @@
 import { decodeCallbackData } from './callback-data';
 import type { ClaimStore } from './claim-record';
 import type { StatusUpdate } from './messages';
-import type { ProtocolObserver } from './ports';
+import type { Clock, ProtocolObserver } from './ports';
 
 export interface ReconcileDeps {
   claims: ClaimStore;
   observer: ProtocolObserver;
+  clock: Clock;
 }
 
 /** Statuses that prove Meta accepted a reply we sent. */
@@ -26,5 +27,24 @@ export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate)
   }
   if (!PROOF_OF_SEND.has(status.status)) return;
   const result = await deps.claims.confirmSent(origin.key, status.outboundId);
-  deps.observer.statusReconciled(origin.key, status, result);
+  if (result.confirmed) {
+    // A live owner about to record its own send is the usual race with a fast status, not a rescue.
+    const owner = result.previous;
+    const ownerAlive = owner?.state === 'claimed' && owner.leaseUntil >= deps.clock.now();
+    if (!ownerAlive) deps.observer.statusReconciled(origin.key, status);
+    return;
+  }
+  const current = result.current;
+  if (
+    current?.state === 'done' &&
+    current.outboundId !== undefined &&
+    current.outboundId !== status.outboundId
+  ) {
+    // The documented exception, made visible: the record already holds proof of another reply that
+    // reached the user (complete keeps the first proof), so this one is a second reply.
+    deps.observer.doubleReply(origin.key, {
+      confirmedAttempt: origin.attempt,
+      settledAttempt: current.attempt,
+    });
+  }
 }

@@ -4,6 +4,7 @@ export const METRICS_NAMESPACE = 'WhatsappOnce';
 
 export const METRIC = {
   webhooksReceived: 'WebhooksReceived',
+  handshakeRequests: 'HandshakeRequests',
   signatureRejections: 'SignatureRejections',
   messagesClaimed: 'MessagesClaimed',
   claimTakeovers: 'ClaimTakeovers',
@@ -12,6 +13,7 @@ export const METRIC = {
   replyFailures: 'ReplyFailures',
   ambiguousSends: 'AmbiguousSends',
   ambiguousSendsReconciled: 'AmbiguousSendsReconciled',
+  doubleReplies: 'DoubleReplies',
   fencedWritesRefused: 'FencedWritesRefused',
   claimStoreErrors: 'ClaimStoreErrors',
   webhookErrors: 'WebhookErrors',

@@ -69,14 +69,21 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
     skipped(key, reason) {
       logger.info('Message not answered', { ...ids(key), outcome: 'skipped', reason });
     },
-    statusReconciled(key, status, result) {
-      if (result === 'already-settled') return;
+    statusReconciled(key, status) {
       logger.warn('Reply confirmed by status webhook', {
         ...ids(key),
         status: status.status,
         outcome: 'reconciled',
       });
       count(METRIC.ambiguousSendsReconciled);
+    },
+    doubleReply(key, attempts) {
+      logger.error('Double reply: a status proves a second reply reached the user', {
+        ...ids(key),
+        confirmed_attempt: attempts.confirmedAttempt,
+        settled_attempt: attempts.settledAttempt,
+      });
+      count(METRIC.doubleReplies);
     },
     asyncReplyFailure(key, status) {
       logger.error('Reply failed after Graph accepted it', { ...ids(key), codes: status.errorCodes });

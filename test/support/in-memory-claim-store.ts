@@ -4,6 +4,7 @@ import {
   type ClaimResult,
   type ClaimStore,
   ClaimStoreError,
+  type ConfirmResult,
   epochSeconds,
   type Fence,
   type FencedWrite,
@@ -54,7 +55,11 @@ export class InMemoryClaimStore implements ClaimStore {
   }
 
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
-    return this.fenced('complete', key, fence, false, (r) => ({ ...r, state: 'done', outboundId }));
+    return this.fenced('complete', key, fence, false, (r) => ({
+      ...r,
+      state: 'done',
+      outboundId: r.outboundId ?? outboundId,
+    }));
   }
 
   release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
@@ -73,13 +78,15 @@ export class InMemoryClaimStore implements ClaimStore {
     return this.fenced('markFailed', key, fence, true, (r) => ({ ...r, state: 'failed', errorCode }));
   }
 
-  async confirmSent(key: MessageKey, outboundId: string): Promise<'confirmed' | 'already-settled'> {
+  async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
     await this.enter('confirmSent');
     const id = recordKey(key);
     const current = this.records.get(id);
-    if (!current || current.state === 'done' || current.state === 'failed') return 'already-settled';
+    if (!current || current.state === 'done') {
+      return { confirmed: false, current: current && { ...current } };
+    }
     this.records.set(id, { ...current, state: 'done', outboundId });
-    return 'confirmed';
+    return { confirmed: true, previous: { ...current } };
   }
 
   private async fenced(

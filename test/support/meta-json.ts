@@ -17,8 +17,8 @@ export interface TextMessageSpec {
   extra?: Record<string, unknown>;
 }
 
-/** A `whatsapp_business_account` webhook body with one change carrying these messages. */
-export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec[]) {
+/** A `whatsapp_business_account` webhook body with one `messages` change carrying this value. */
+function envelope(phoneNumberId: string, value: Record<string, unknown>) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -30,15 +30,7 @@ export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Test User' }, wa_id: '16505551234' }],
-              messages: messages.map((m) => ({
-                from: m.from ?? '16505551234',
-                id: m.id,
-                timestamp: '1749416383',
-                type: m.type ?? 'text',
-                ...(m.type === undefined || m.type === 'text' ? { text: { body: m.text ?? 'test' } } : {}),
-                ...m.extra,
-              })),
+              ...value,
             },
           },
         ],
@@ -47,36 +39,36 @@ export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec
   };
 }
 
+/** An inbound webhook carrying these messages, as Meta sends it. */
+export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec[]) {
+  return envelope(phoneNumberId, {
+    contacts: [{ profile: { name: 'Test User' }, wa_id: '16505551234' }],
+    messages: messages.map((m) => ({
+      from: m.from ?? '16505551234',
+      id: m.id,
+      timestamp: '1749416383',
+      type: m.type ?? 'text',
+      ...(m.type === undefined || m.type === 'text' ? { text: { body: m.text ?? 'test' } } : {}),
+      ...m.extra,
+    })),
+  });
+}
+
 /** A status webhook as Meta sends it for one of our replies. */
 export function statusWebhook(
   phoneNumberId: string,
   status: { id: string; status: string; callbackData?: string; errors?: { code: number; title: string }[] },
 ) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
+  return envelope(phoneNumberId, {
+    statuses: [
       {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-              statuses: [
-                {
-                  id: status.id,
-                  status: status.status,
-                  timestamp: '1749416390',
-                  recipient_id: '16505551234',
-                  ...(status.callbackData ? { biz_opaque_callback_data: status.callbackData } : {}),
-                  ...(status.errors ? { errors: status.errors } : {}),
-                },
-              ],
-            },
-          },
-        ],
+        id: status.id,
+        status: status.status,
+        timestamp: '1749416390',
+        recipient_id: '16505551234',
+        ...(status.callbackData ? { biz_opaque_callback_data: status.callbackData } : {}),
+        ...(status.errors ? { errors: status.errors } : {}),
       },
     ],
-  };
+  });
 }

@@ -22,6 +22,7 @@ export function recordingObserver(): ProtocolObserver & { events: ObservedEvent[
     storeError: record('storeError'),
     skipped: record('skipped'),
     statusReconciled: record('statusReconciled'),
+    doubleReply: record('doubleReply'),
     asyncReplyFailure: record('asyncReplyFailure'),
     valueError: record('valueError'),
   };

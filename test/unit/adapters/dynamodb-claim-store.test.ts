@@ -147,7 +147,9 @@ describe('DynamoDbClaimStore fenced writes', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'claims',
       Key: { pk: PK },
-      UpdateExpression: 'SET #state = :state, #outboundId = :outboundId, #settledAt = :settledAt',
+      // The first proof of a send is kept: a status may have recorded it before this completion.
+      UpdateExpression:
+        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt',
       ConditionExpression: '#owner = :owner AND #attempt = :attempt',
       ExpressionAttributeNames: {
         '#owner': 'owner',
@@ -212,17 +214,35 @@ describe('DynamoDbClaimStore fenced writes', () => {
 
 describe('DynamoDbClaimStore.confirmSent', () => {
   it('settles an unsettled record as done with the outbound wamid', async () => {
-    ddb.on(UpdateCommand).resolves({});
-    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toBe('confirmed');
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...STORED, state: 'unknown' } });
+    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toEqual({
+      confirmed: true,
+      previous: expect.objectContaining({ state: 'unknown' }),
+    });
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe(
-      'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released)',
+      'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)',
     );
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':done': 'done', ':outboundId': 'wamid.out' });
   });
 
-  it('reports already-settled when the record is done, failed or gone', async () => {
+  it('returns the settled record that blocked the confirmation, without a read', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed(STORED));
+    await expect(store.confirmSent(KEY, 'wamid.late')).resolves.toEqual({
+      confirmed: false,
+      current: expect.objectContaining({ state: 'done', outboundId: 'wamid.out' }),
+    });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ReturnValuesOnConditionCheckFailure).toBe(
+      'ALL_OLD',
+    );
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('reports not confirmed when the record is gone', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toBe('already-settled');
+    await expect(store.confirmSent(KEY, 'wamid.out')).resolves.toEqual({
+      confirmed: false,
+      current: undefined,
+    });
   });
 });

@@ -451,3 +451,120 @@ describe('answerMessage send timeout', () => {
     expect(f.sent[0]?.timeoutMs).toBe(300);
   });
 });
+
+describe('reconcileStatus after a resend', () => {
+  it('reports a double reply when an earlier attempt is confirmed after a later one resent', async () => {
+    const f = useCaseFixture({ inFlightWaitMs: 0 });
+    f.scriptSends({ kind: 'ambiguous', detail: 'timeout' });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    const firstCallback = f.sent[0]?.callbackData;
+    f.clock.advance(TUNING.ambiguousGraceMs + TUNING.takeoverGraceMs + 1);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+
+    await reconcileStatus(f.deps, {
+      tenantId: '106540352242922',
+      outboundId: 'wamid.first-reply',
+      status: 'sent',
+      callbackData: firstCallback,
+      errorCodes: [],
+    });
+
+    expect(f.observer.events).toContainEqual({
+      event: 'doubleReply',
+      args: [message().key, { confirmedAttempt: 1, settledAttempt: 2 }],
+    });
+  });
+
+  it('reports nothing for the usual statuses of the reply that settled the record', async () => {
+    const f = useCaseFixture();
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    for (const status of ['sent', 'delivered', 'read']) {
+      await reconcileStatus(f.deps, {
+        tenantId: '106540352242922',
+        outboundId: 'wamid.out-1',
+        status,
+        callbackData: f.sent[0]?.callbackData,
+        errorCodes: [],
+      });
+    }
+    expect(f.observer.names()).not.toContain('doubleReply');
+    expect(f.observer.names()).not.toContain('statusReconciled');
+  });
+});
+
+describe('reconcileStatus counting reconciliations', () => {
+  const sentStatus = (callbackData: string | undefined) => ({
+    tenantId: '106540352242922',
+    outboundId: 'wamid.out-fast',
+    status: 'sent',
+    callbackData,
+    errorCodes: [],
+  });
+
+  it('does not count a status that beats a live owner to its own completion as a reconciliation', async () => {
+    const f = useCaseFixture();
+    f.onSend(async (reply) => {
+      await reconcileStatus(f.deps, sentStatus(reply.callbackData));
+    });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(f.observer.names()).not.toContain('statusReconciled');
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'done' });
+  });
+
+  it('counts a status that settles the claim of an owner whose lease ran out', async () => {
+    const f = useCaseFixture();
+    f.claims.failNext.set('complete', 10);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline(5_000) });
+    f.clock.advance(5_000);
+    await reconcileStatus(f.deps, sentStatus(f.sent[0]?.callbackData));
+    expect(f.observer.names()).toContain('statusReconciled');
+  });
+});
+
+describe('reconcileStatus counting double replies (the model checker found these trails)', () => {
+  const status = (outboundId: string, callbackData: string | undefined) => ({
+    tenantId: '106540352242922',
+    outboundId,
+    status: 'sent',
+    callbackData,
+    errorCodes: [],
+  });
+
+  it('counts a double reply when the first reply is confirmed while the taker still holds the claim', async () => {
+    const f = useCaseFixture({ inFlightWaitMs: 0 });
+    f.claims.failNext.set('complete', 10);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline(5_000) });
+    const first = f.sent[0]?.callbackData;
+    f.clock.advance(5_000 + TUNING.takeoverGraceMs);
+    f.claims.failNext.clear();
+    f.onSend(async () => {
+      // Reply 1's late status lands while attempt 2 is sending.
+      await reconcileStatus(f.deps, status('wamid.out-1', first));
+    });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({
+      state: 'done',
+      attempt: 2,
+      outboundId: 'wamid.out-1',
+    });
+
+    await reconcileStatus(f.deps, status('wamid.out-2', f.sent[1]?.callbackData));
+
+    expect(f.observer.names().filter((name) => name === 'doubleReply')).toHaveLength(1);
+  });
+
+  it('settles a failed record as done when an earlier reply turns out to have reached the user', async () => {
+    const f = useCaseFixture({ inFlightWaitMs: 0 });
+    f.claims.failNext.set('complete', 10);
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline(5_000) });
+    f.clock.advance(5_000 + TUNING.takeoverGraceMs);
+    f.claims.failNext.clear();
+    f.scriptSends({ kind: 'permanent', code: 131026, detail: 'undeliverable' });
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'failed' });
+
+    await reconcileStatus(f.deps, status('wamid.out-1', f.sent[0]?.callbackData));
+    expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'done', outboundId: 'wamid.out-1' });
+    expect(f.observer.names()).not.toContain('doubleReply');
+  });
+});

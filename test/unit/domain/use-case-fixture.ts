@@ -1,3 +1,4 @@
+import { parseConfig } from '../../../lambda/config/config';
 import type { AnswerDeps } from '../../../lambda/domain/answer-message';
 import { defaultBot } from '../../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../../lambda/domain/messages';
@@ -7,15 +8,11 @@ import { FakeClock } from '../../support/fake-clock';
 import { InMemoryClaimStore } from '../../support/in-memory-claim-store';
 import { recordingObserver } from '../../support/recording-observer';
 
-export const TUNING: ProtocolTuning = {
-  dedupTtlSeconds: 8 * 86_400,
-  leaseSafetyMs: 2_000,
-  takeoverGraceMs: 3_000,
-  inFlightWaitMs: 3_000,
-  ambiguousGraceMs: 30_000,
-  sendTimeoutMs: 8_000,
-  sendMaxAttempts: 3,
-};
+/** The shipped defaults: the use case is tested with the values users run. */
+export const TUNING: ProtocolTuning = parseConfig({
+  TABLE_NAME: 'claims',
+  WHATSAPP_SECRET_ID: 'unused',
+}).protocol;
 
 export const message = (id = 'wamid.A', overrides: Partial<InboundMessage> = {}): InboundMessage => ({
   key: { tenantId: '106540352242922', messageId: id },

@@ -1,0 +1,3 @@
+import { createCdkApp } from '../lib/app';
+
+createCdkApp();

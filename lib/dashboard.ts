@@ -1,0 +1,93 @@
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AlarmStatusWidget, Dashboard, GraphWidget, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { DuplicateReason } from '../lambda/domain/ports';
+import { METRIC } from '../lambda/observability/metric-names';
+import {
+  DUPLICATE_REASONS,
+  duplicatesSuppressed,
+  PERIOD,
+  REPLY_FAILURE_CLASSES,
+  type ReplyFailureClass,
+  replyFailures,
+  serviceMetric,
+} from './service-metrics';
+
+export interface WebhookDashboardProps {
+  function: IFunction;
+  stage: HttpStage;
+  alarms: IAlarm[];
+}
+
+const WIDTH = 12;
+const HEIGHT = 6;
+
+/** The exactly-once story on one page: replies sent against duplicates suppressed, then the plumbing. */
+export class WebhookDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: WebhookDashboardProps) {
+    super(scope, id);
+    const reasons = Object.keys(DUPLICATE_REASONS).filter(isDuplicateReason);
+    const classes = Object.keys(REPLY_FAILURE_CLASSES).filter(isFailureClass);
+    this.dashboard = new Dashboard(this, 'Dashboard');
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Replies sent vs duplicates suppressed',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [serviceMetric(METRIC.repliesSent, { label: 'Replies sent' })],
+        right: reasons.map(duplicatesSuppressed),
+        stacked: false,
+      }),
+      new GraphWidget({
+        title: 'Webhooks in',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          serviceMetric(METRIC.webhooksReceived, { label: 'Webhooks received' }),
+          serviceMetric(METRIC.messagesClaimed, { label: 'Messages claimed' }),
+          serviceMetric(METRIC.signatureRejections, { label: 'Signature rejections' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'Reply failures and ambiguous sends',
+        width: WIDTH,
+        height: HEIGHT,
+        left: classes.map(replyFailures),
+        right: [
+          serviceMetric(METRIC.ambiguousSends, { label: 'Ambiguous sends' }),
+          serviceMetric(METRIC.ambiguousSendsReconciled, { label: 'Confirmed by status' }),
+          serviceMetric(METRIC.doubleReplies, { label: 'Double replies' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'HTTP API',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          props.stage.metricCount({ period: PERIOD, statistic: 'Sum', label: 'Requests' }),
+          props.stage.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4xx' }),
+          props.stage.metricServerError({ period: PERIOD, statistic: 'Sum', label: '5xx' }),
+        ],
+        right: [props.stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'Latency p99' })],
+      }),
+      new GraphWidget({
+        title: 'Webhook function',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          props.function.metricInvocations({ period: PERIOD, statistic: 'Sum' }),
+          props.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+          props.function.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        ],
+        right: [props.function.metricDuration({ period: PERIOD, statistic: 'p99', label: 'Duration p99' })],
+      }),
+      new AlarmStatusWidget({ title: 'Alarms', width: WIDTH, height: HEIGHT, alarms: props.alarms }),
+    );
+  }
+}
+
+const isDuplicateReason = (value: string): value is DuplicateReason => value in DUPLICATE_REASONS;
+const isFailureClass = (value: string): value is ReplyFailureClass => value in REPLY_FAILURE_CLASSES;

@@ -1,0 +1,143 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { DEFAULTS } from '../lambda/config/config';
+
+/** What a user of the stack changes, read from CDK context (`cdk.json` or `-c key=value`). */
+export interface StackSettings {
+  /** HTTP API stage; `$default` serves the webhook at the API's root URL. */
+  stageName: string;
+  graphApiVersion: string;
+  /** Dedup records must outlive Meta's 7 days of retries; the runtime refuses less than 8. */
+  dedupTtlDays: number;
+  /** Lambda timeout; the handler's lease ends `leaseSafetyMs` before it. */
+  timeoutSeconds: number;
+  leaseSafetyMs: number;
+  inFlightWaitMs: number;
+  memorySizeMb: number;
+  logRetentionDays: RetentionDays;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  reservedConcurrency: number | undefined;
+  /** Steady-state requests per second and burst allowed by the API stage. */
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  alarmEmail: string | undefined;
+  /** Use an existing Secrets Manager secret (by name) instead of creating one. */
+  secretName: string | undefined;
+  tracing: boolean;
+  /**
+   * Declare the variables `sam local invoke --env-vars` needs to override (SAM only overrides variables the
+   * template declares). Only for local synths: a deployed template never names the secret variables.
+   */
+  localInvoke: boolean;
+}
+
+export const DEFAULT_SETTINGS: StackSettings = {
+  stageName: '$default',
+  graphApiVersion: DEFAULTS.graphVersion,
+  dedupTtlDays: DEFAULTS.dedupTtlSeconds / 86_400,
+  // Below API Gateway's 30 s integration limit, so the handler, not the gateway, decides every answer.
+  timeoutSeconds: 25,
+  leaseSafetyMs: DEFAULTS.leaseSafetyMs,
+  inFlightWaitMs: DEFAULTS.inFlightWaitMs,
+  memorySizeMb: 512,
+  logRetentionDays: RetentionDays.ONE_MONTH,
+  logLevel: 'INFO',
+  reservedConcurrency: undefined,
+  throttleRateLimit: 100,
+  throttleBurstLimit: 200,
+  alarmEmail: undefined,
+  secretName: undefined,
+  tracing: false,
+  localInvoke: false,
+};
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid CDK context: ${problems.join('; ')}`);
+  }
+}
+
+const API_GATEWAY_LIMIT_SECONDS = 30;
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+const RETENTION_VALUES: RetentionDays[] = Object.values(RetentionDays).filter(
+  (value): value is RetentionDays => typeof value === 'number',
+);
+
+/**
+ * Reads every setting from context and reports all problems at once. Values typed on the command line
+ * (`-c dedupTtlDays=10`) arrive as strings, values in cdk.json as JSON: both are accepted.
+ */
+export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
+  const problems: string[] = [];
+  const raw = (key: keyof StackSettings): unknown => {
+    const value: unknown = node.tryGetContext(key);
+    return value === '' ? undefined : value;
+  };
+  const text = (key: keyof StackSettings, pattern: RegExp, fallback: string): string => {
+    const value = raw(key) ?? fallback;
+    if (typeof value === 'string' && pattern.test(value)) return value;
+    problems.push(`${key} must match ${pattern}, got ${JSON.stringify(value)}`);
+    return fallback;
+  };
+  const optionalText = (key: keyof StackSettings, pattern: RegExp): string | undefined => {
+    const value = raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && pattern.test(value)) return value;
+    problems.push(`${key} must match ${pattern}, got ${JSON.stringify(value)}`);
+    return undefined;
+  };
+  const integer = (key: keyof StackSettings, fallback: number, min: number, max: number): number => {
+    const value = raw(key) ?? fallback;
+    const parsed = typeof value === 'string' ? Number(value) : value;
+    if (typeof parsed === 'number' && Number.isInteger(parsed) && parsed >= min && parsed <= max)
+      return parsed;
+    problems.push(`${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return fallback;
+  };
+  const flag = (key: keyof StackSettings, fallback: boolean): boolean => {
+    const value = raw(key) ?? fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    problems.push(`${key} must be true or false, got ${JSON.stringify(value)}`);
+    return fallback;
+  };
+
+  const d = DEFAULT_SETTINGS;
+  const timeoutSeconds = integer('timeoutSeconds', d.timeoutSeconds, 5, API_GATEWAY_LIMIT_SECONDS - 1);
+  const leaseSafetyMs = integer('leaseSafetyMs', d.leaseSafetyMs, 0, 60_000);
+  const inFlightWaitMs = integer('inFlightWaitMs', d.inFlightWaitMs, 0, 25_000);
+  // A duplicate that waits for the winner must still have time left to answer before the deadline.
+  if (leaseSafetyMs + inFlightWaitMs >= timeoutSeconds * 1000) {
+    problems.push(
+      `leaseSafetyMs + inFlightWaitMs (${leaseSafetyMs + inFlightWaitMs} ms) must be below timeoutSeconds (${timeoutSeconds} s)`,
+    );
+  }
+  const retention = integer('logRetentionDays', d.logRetentionDays, 1, 3653);
+  const logRetentionDays = RETENTION_VALUES.find((days) => days === retention);
+  if (logRetentionDays === undefined) {
+    problems.push(`logRetentionDays must be one of ${RETENTION_VALUES.join(', ')}, got ${retention}`);
+  }
+  const logLevel = text('logLevel', /^(DEBUG|INFO|WARN|ERROR)$/, d.logLevel);
+  const reserved = raw('reservedConcurrency');
+  const settings: StackSettings = {
+    stageName: text('stageName', /^(\$default|[A-Za-z0-9_-]{1,128})$/, d.stageName),
+    graphApiVersion: text('graphApiVersion', /^v\d+\.\d+$/, d.graphApiVersion),
+    dedupTtlDays: integer('dedupTtlDays', d.dedupTtlDays, 8, 365),
+    timeoutSeconds,
+    leaseSafetyMs,
+    inFlightWaitMs,
+    memorySizeMb: integer('memorySizeMb', d.memorySizeMb, 128, 10_240),
+    logRetentionDays: logRetentionDays ?? d.logRetentionDays,
+    logLevel: LOG_LEVELS.find((level) => level === logLevel) ?? d.logLevel,
+    reservedConcurrency: reserved === undefined ? undefined : integer('reservedConcurrency', 1, 1, 10_000),
+    throttleRateLimit: integer('throttleRateLimit', d.throttleRateLimit, 1, 10_000),
+    throttleBurstLimit: integer('throttleBurstLimit', d.throttleBurstLimit, 1, 5_000),
+    alarmEmail: optionalText('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/),
+    secretName: optionalText('secretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/),
+    tracing: flag('tracing', d.tracing),
+    localInvoke: flag('localInvoke', d.localInvoke),
+  };
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}

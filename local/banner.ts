@@ -1,0 +1,38 @@
+import { ENV } from '../lambda/config/env-names';
+import type { LocalServer } from './local-server';
+import { DEFAULT_PORT, type LocalOptions } from './options';
+
+/** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
+export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {
+  const origin = `http://127.0.0.1:${server.port}`;
+  const generated = (flag: boolean, name: string) =>
+    flag ? `   (generated for this run; set ${name} to keep one)` : '';
+  const simulate =
+    server.port === DEFAULT_PORT ? 'npm run simulate' : `npm run simulate -- --url ${server.webhookUrl}`;
+  const graph = server.sinkUrl
+    ? `local sink: replies are printed below, nothing leaves this machine (record: ${server.sinkUrl})`
+    : 'the real Graph API: replies go to real WhatsApp users';
+  const challenge = `hub.mode=subscribe&hub.verify_token=${encodeURIComponent(options.verifyToken)}&hub.challenge=42`;
+  return [
+    '',
+    `whatsapp-once local server, ready in ${(startedInMs / 1000).toFixed(1)} s`,
+    '',
+    `  Webhook URL   ${server.webhookUrl}`,
+    `  Verify token  ${options.verifyToken}${generated(options.generated.verifyToken, ENV.verifyToken)}`,
+    `  App secret    ${options.appSecret}${generated(options.generated.appSecret, ENV.appSecret)}`,
+    '  Handler       lambda/handler.ts, the module you deploy',
+    `  DynamoDB      ${server.store.description}; table ${options.tableName} ${server.table}`,
+    `  Graph API     ${graph}`,
+    '',
+    `  Simulate Meta:  ${simulate}   (in a second terminal)`,
+    `  Handshake:      curl '${server.webhookUrl}?${challenge}'`,
+    `  Real Meta:      expose port ${server.port} with a tunnel (for example \`ngrok http ${server.port}\`) and give Meta`,
+    '                  https://<tunnel-host>/webhook with the verify token above. Meta signs with your',
+    `                  app's secret: restart with ${ENV.appSecret} set to it (and --graph real with`,
+    `                  ${ENV.accessToken} to answer for real). ${origin}/__sink/ is never served`,
+    '                  through a tunnel.',
+    '',
+    'Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}

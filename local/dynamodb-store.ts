@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createClaimTable, localDynamoDbClient, startDynamoDbLocal } from '../test/support/dynamodb-local';
+import type { DynamoDbMode } from './options';
+
+export interface RunningStore {
+  /** The local endpoint, or undefined for a real table reached through the SDK's usual settings. */
+  endpoint: string | undefined;
+  description: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the DynamoDB the handler will talk to: embedded dynalite, DynamoDB Local (java), or none (AWS). */
+export async function startStore(mode: DynamoDbMode, dataDir: string | undefined): Promise<RunningStore> {
+  if (mode === 'aws') {
+    return { endpoint: undefined, description: 'AWS (your profile and region)', stop: async () => {} };
+  }
+  const folder =
+    dataDir === undefined ? undefined : join(dataDir, mode === 'local' ? 'dynamodb-local' : 'dynalite');
+  if (folder !== undefined) await mkdir(folder, { recursive: true });
+  const where = folder === undefined ? 'in memory' : `data in ${folder}`;
+  if (mode === 'local') {
+    const java = await startDynamoDbLocal(folder === undefined ? {} : { dbPath: folder });
+    return { endpoint: java.endpoint, description: `DynamoDB Local (java), ${where}`, stop: java.stop };
+  }
+  return startDynalite(folder, where);
+}
+
+async function startDynalite(folder: string | undefined, where: string): Promise<RunningStore> {
+  // Tables are ACTIVE at once: the server creates its table and serves right after.
+  const server: Server = dynalite({ createTableMs: 0, ...(folder === undefined ? {} : { path: folder }) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    description: `dynalite (embedded), ${where}`,
+    // dynalite's close also closes its LevelDB, so a restart (--watch) can open the folder again.
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export type TableSetup = 'created' | 'created-without-ttl' | 'exists';
+
+/**
+ * Creates the claim table as the CDK stack defines it, unless it is already there (a kept data dir).
+ * dynalite has no TTL API; nothing depends on it, since the claim condition compares expiry itself.
+ */
+export async function ensureClaimTable(endpoint: string, tableName: string): Promise<TableSetup> {
+  const client = localDynamoDbClient(endpoint);
+  try {
+    if (await tableExists(client, tableName)) return 'exists';
+    try {
+      await createClaimTable(client, tableName);
+      return 'created';
+    } catch (error) {
+      if (errorName(error) === 'UnknownOperationException' && (await tableExists(client, tableName))) {
+        return 'created-without-ttl';
+      }
+      throw error;
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** For `--dynamodb aws`: a readable warning at start beats a 500 on the first message. */
+export async function describeRealTable(tableName: string): Promise<string> {
+  const client = new DynamoDBClient({});
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return `is ${Table?.TableStatus ?? 'in an unknown state'} (yours: not created or changed here)`;
+  } catch (error) {
+    return `could not be described (${errorName(error)}): check the name, your profile and region`;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return false;
+    throw error;
+  }
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'UnknownError');

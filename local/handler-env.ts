@@ -1,0 +1,51 @@
+import { ENV } from '../lambda/config/env-names';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../test/support/dynamodb-local';
+import type { LocalOptions } from './options';
+
+export interface Endpoints {
+  /** The embedded store's URL; undefined for a real table (the SDK's own endpoint resolution). */
+  dynamoDb: string | undefined;
+  /** The Graph sink's URL; undefined for the real Graph API (the handler's default). */
+  graph: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The environment the deployed handler module reads at import, exactly as Lambda would provide it:
+ * the handler is configured the way a user configures it, through `process.env`, nothing injected.
+ * Values the user exported (tuning knobs, `AWS_PROFILE`...) are kept unless this run must own them.
+ */
+export function handlerEnvironment(options: LocalOptions, endpoints: Endpoints, current: Env): Env {
+  const env: Env = {
+    [ENV.tableName]: options.tableName,
+    [ENV.appSecret]: options.appSecret,
+    [ENV.verifyToken]: options.verifyToken,
+    [ENV.accessToken]: options.accessToken,
+    // Secrets come from the variables above, never from a Secrets Manager secret, in a local run.
+    [ENV.secretId]: undefined,
+    [ENV.graphBaseUrl]: endpoints.graph ?? current[ENV.graphBaseUrl],
+    POWERTOOLS_LOG_LEVEL: options.logLevel,
+    // EMF blobs on stdout help nobody locally; the user can still turn them on.
+    POWERTOOLS_METRICS_DISABLED: current.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  };
+  if (endpoints.dynamoDb !== undefined) {
+    // The handler builds its client without an endpoint; the SDK's standard variable points it here.
+    Object.assign(env, {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb,
+      AWS_REGION: current.AWS_REGION ?? LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+    });
+  }
+  return env;
+}
+
+/** Applies `env` to `target`: undefined values are removed, so a stale variable cannot leak in. */
+export function applyEnvironment(env: Env, target: Env): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete target[name];
+    else target[name] = value;
+  }
+}

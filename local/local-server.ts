@@ -1,0 +1,107 @@
+import { loadDeployedHandler } from './deployed-handler';
+import {
+  describeRealTable,
+  ensureClaimTable,
+  type RunningStore,
+  startStore,
+  type TableSetup,
+} from './dynamodb-store';
+import { startGraphSink } from './graph-sink';
+import { handlerEnvironment } from './handler-env';
+import { listenOnLoopback } from './http-server';
+import type { LocalOptions } from './options';
+import { routes, SINK_PATH, WEBHOOK_PATH } from './routes';
+import { removeSession, writeSession } from './session-file';
+import { statusEcho } from './status-echo';
+import { replyLine } from './transcript';
+
+const TABLE_NOTES: Record<TableSetup, string> = {
+  created: 'created',
+  'created-without-ttl': 'created (no TTL API in dynalite; the claim compares expiry itself)',
+  exists: 'kept from the last run',
+};
+
+export interface LocalServer {
+  port: number;
+  webhookUrl: string;
+  sinkUrl: string | undefined;
+  store: RunningStore;
+  /** What happened to the claim table at start, for the banner. */
+  table: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local stand-in for API Gateway + Lambda: a DynamoDB, a Graph sink, and an HTTP server on
+ * 127.0.0.1 that turns each request into an HTTP API v2 event for the deployed handler module.
+ * `print` receives the transcript and request lines.
+ */
+export async function startLocalServer(
+  options: LocalOptions,
+  print: (line: string) => void,
+): Promise<LocalServer> {
+  // Undone in reverse: the session file goes first, the store last.
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const store = await startStore(options.dynamodb, options.dataDir);
+    stops.push(store.stop);
+    const table =
+      store.endpoint === undefined
+        ? await describeRealTable(options.tableName)
+        : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName)];
+    let webhookUrl = '';
+    const echo =
+      options.graph === 'sink' && options.statusWebhooks
+        ? statusEcho(() => webhookUrl, options.appSecret)
+        : undefined;
+    const sink =
+      options.graph === 'sink'
+        ? await startGraphSink((reply) => {
+            print(replyLine(reply));
+            echo?.echo(reply);
+          })
+        : undefined;
+    if (sink) stops.push(sink.close);
+
+    const handler = await loadDeployedHandler(
+      handlerEnvironment(options, { dynamoDb: store.endpoint, graph: sink?.baseUrl }, process.env),
+    );
+    const http = await listenOnLoopback(
+      options.port,
+      routes({ handler, sink, timeoutMs: options.timeoutMs, print }),
+      (req, error) => print(`!! ${req.method} ${req.url} failed in the local server: ${String(error)}`),
+    );
+    stops.push(() => http.close(options.timeoutMs));
+    // Status echoes post to the server: cancelled before it closes.
+    if (echo) stops.push(echo.stop);
+    webhookUrl = `http://127.0.0.1:${http.port}${WEBHOOK_PATH}`;
+    const sinkUrl = sink ? `http://127.0.0.1:${http.port}${SINK_PATH}` : undefined;
+    await writeSession(http.port, {
+      webhookUrl,
+      appSecret: options.appSecret,
+      verifyToken: options.verifyToken,
+      sinkUrl,
+      pid: process.pid,
+    });
+    stops.push(() => removeSession(http.port));
+
+    let stopping: Promise<void> | undefined;
+    return {
+      port: http.port,
+      webhookUrl,
+      sinkUrl,
+      store,
+      table,
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}

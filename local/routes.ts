@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lambdaContext } from '../test/support/api-events';
+import type { HttpApiHandler } from './deployed-handler';
+import type { GraphSink } from './graph-sink';
+import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from './http-api-event';
+import { ECHO_USER_AGENT } from './status-echo';
+import { describeInbound, type InboundSummary } from './transcript';
+
+export const WEBHOOK_PATH = '/webhook';
+export const SINK_PATH = '/__sink/replies';
+/** API Gateway's own payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const FUNCTION_NAME = 'whatsapp-once-local';
+
+export interface RouteDeps {
+  handler: HttpApiHandler;
+  sink: GraphSink | undefined;
+  /** The Lambda timeout the handler sees. */
+  timeoutMs: number;
+  print: (line: string) => void;
+}
+
+/**
+ * What API Gateway and Lambda do with one request: GET and POST on the webhook path become an
+ * HTTP API v2 event for the handler; anything else is API Gateway's 404. Plus the sink's record.
+ */
+export function routes(deps: RouteDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === SINK_PATH) return serveSink(req, res, url, deps.sink);
+    if (url.pathname !== WEBHOOK_PATH || (req.method !== 'GET' && req.method !== 'POST')) {
+      // The stack routes GET and POST on the webhook path only; API Gateway answers this for the rest.
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      res
+        .writeHead(413, { 'content-type': 'application/json' })
+        .end('{"message":"Request Entity Too Large"}');
+      return;
+    }
+    await invoke(deps, req, res, {
+      method: req.method,
+      url: req.url ?? WEBHOOK_PATH,
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    });
+  };
+}
+
+async function invoke(
+  deps: RouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: HttpRequest,
+): Promise<void> {
+  const event = toHttpApiEvent(request, `${request.method} ${WEBHOOK_PATH}`);
+  const isEcho = req.headers['user-agent'] === ECHO_USER_AGENT;
+  const inbound = request.method === 'POST' ? describeInbound(request.body) : undefined;
+  if (!isEcho) for (const line of inbound?.lines ?? []) deps.print(line);
+
+  const started = performance.now();
+  const context = {
+    ...lambdaContext(deps.timeoutMs),
+    functionName: FUNCTION_NAME,
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${FUNCTION_NAME}`,
+    logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
+    awsRequestId: event.requestContext.requestId,
+  };
+  const status = writeHttpApiResult(res, await deps.handler(event, context));
+  const ms = Math.round(performance.now() - started);
+  // The sink's own status echoes are noise on screen unless they fail.
+  if (isEcho && status === 200) return;
+  deps.print(
+    `   ${request.method} ${WEBHOOK_PATH} ${status} in ${ms} ms${what(request.method, inbound, isEcho)}`,
+  );
+}
+
+function what(method: string, inbound: InboundSummary | undefined, isEcho: boolean): string {
+  if (method === 'GET') return ' (subscription handshake)';
+  if (isEcho) return ' (status echo)';
+  const parts = [];
+  if (inbound?.messages) parts.push(`${inbound.messages} message${inbound.messages === 1 ? '' : 's'}`);
+  if (inbound?.statuses) parts.push(`${inbound.statuses} status${inbound.statuses === 1 ? '' : 'es'}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/**
+ * The sink's record, for the simulator. Refused to anything that came through a proxy or tunnel:
+ * it holds phone numbers and message texts.
+ */
+function serveSink(req: IncomingMessage, res: ServerResponse, url: URL, sink: GraphSink | undefined): void {
+  const json = (status: number, value: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  if (req.headers['x-forwarded-for'] || req.headers.forwarded || !isLoopback(req.socket.remoteAddress)) {
+    json(403, { error: 'the sink record is only served to local clients' });
+    return;
+  }
+  if (req.method !== 'GET') {
+    json(405, { error: 'GET only' });
+    return;
+  }
+  if (!sink) {
+    json(404, { error: 'no Graph sink: this server sends replies to the real Graph API (--graph real)' });
+    return;
+  }
+  json(200, { replies: sink.replies(url.searchParams.get('prefix') ?? undefined) });
+}
+
+const isLoopback = (address: string | undefined): boolean =>
+  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}

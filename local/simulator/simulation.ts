@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { messagesWebhook, metaJson, type TextMessageSpec } from '../../test/support/meta-json';
+import { DEFAULT_REDELIVERY, MetaClient, type Redelivery } from './meta-client';
+import { RunRecord } from './run-record';
+
+/** Where and as whom the simulator plays Meta. */
+export interface SimulationTarget {
+  webhookUrl: string;
+  appSecret: string;
+  /** For the handshake scenario; unknown for a remote webhook unless given. */
+  verifyToken: string | undefined;
+  /** The local Graph sink's record; undefined when there is none to read. */
+  sinkUrl: string | undefined;
+  /** `metadata.phone_number_id`: the business number the webhooks are for. */
+  phoneNumberId: string;
+  /** The user who writes: `messages[].from`. */
+  from: string;
+}
+
+export type Message = TextMessageSpec & { id: string };
+
+export const DEFAULT_PHONE_NUMBER_ID = '106540352242922';
+export const DEFAULT_FROM = '16505551234';
+
+/**
+ * One simulator run: a client that signs and records, and unique wamids. Every id starts with the
+ * run's prefix, so the sink's record can be filtered to this run even when a server has seen others.
+ */
+export class Simulation {
+  readonly record = new RunRecord();
+  readonly client: MetaClient;
+  readonly prefix: string;
+  private sequence = 0;
+
+  constructor(
+    readonly target: SimulationTarget,
+    redelivery: Redelivery = DEFAULT_REDELIVERY,
+  ) {
+    this.client = new MetaClient(target.webhookUrl, target.appSecret, this.record, redelivery);
+    this.prefix = `wamid.sim-${randomBytes(4).toString('hex')}-`;
+  }
+
+  /** A new inbound text message, declared in the record with whether the bot should answer it. */
+  message(label: string, text: string, expectsReply = true): Message {
+    const id = `${this.prefix}${label}-${++this.sequence}`;
+    this.record.expect(id, expectsReply);
+    return { id, from: this.target.from, text };
+  }
+
+  /** A `whatsapp_business_account` webhook carrying these messages, as an object. */
+  webhook(...messages: TextMessageSpec[]) {
+    return messagesWebhook(this.target.phoneNumberId, messages);
+  }
+
+  /** The webhook body for these messages, serialised as Meta does (`\/`, `\uXXXX`). */
+  body(...messages: TextMessageSpec[]): string {
+    return metaJson(this.webhook(...messages));
+  }
+}

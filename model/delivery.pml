@@ -1,0 +1,138 @@
+/*
+ * One delivery of the message through answerMessage (lambda/domain/answer-message.ts): claim
+ * rounds, the in-flight wait, takeover, the send with retries inside the lease, the settle write,
+ * and the HTTP answer (handle-delivery.ts and http/responses.ts: 200 only for a final outcome).
+ */
+#define ALIVE (dleft[me] >= 0 || zombie[me])
+
+/*
+ * One request or call. Before it the delivery may stall while time passes; a stall past the
+ * deadline ends in the Lambda being killed, or (ZOMBIES) in a zombie that carries on. A crash may
+ * come before any step: nothing of this delivery runs after it and nothing is cleaned up.
+ */
+#define STEP(op) \
+  if \
+  :: atomic { FAULT(F_PAUSE) -> faults--; paused[me] = true; printf("MODEL d%d: stalls\n", me) }; \
+     atomic { paused[me] = false; printf("MODEL d%d: resumes\n", me) } \
+  :: skip \
+  fi; \
+  READ_STEP(op)
+
+/* A step with no stall before it (a read in the in-flight wait: a stall there is a longer wait). */
+#define READ_STEP(op) \
+  if \
+  :: atomic { ALIVE -> waiting[me] = false; op } \
+  :: atomic { !ALIVE && zombies > 0 -> zombies--; zombie[me] = true; \
+              printf("MODEL d%d: zombie: resumes past its deadline\n", me) }; \
+     atomic { waiting[me] = false; op } \
+  :: atomic { !ALIVE -> printf("MODEL d%d: killed at its deadline\n", me); goto killed } \
+  :: atomic { FAULT(F_CRASH) -> faults--; printf("MODEL d%d: crashes\n", me); goto killed } \
+  fi
+
+/* isInFlight: not settled, and canTakeOver(current) is false. A missing item is not in flight. */
+#define CAN_TAKE_OVER \
+  (cexpired || cstate == RELEASED || ((cstate == CLAIMED || cstate == UNKNOWN) && clease[me] < -GRACE))
+#define IN_FLIGHT (cstate != ABSENT && !SETTLED(cstate) && !CAN_TAKE_OVER)
+
+proctype Delivery(byte me) {
+  byte att, round, tries, catt;
+  mtype result = NOTHING, cstate = ABSENT;
+  bool cexpired, won;
+
+end_idle:
+  atomic { busy[me] -> att = 1; round = 0 }
+
+claim_round:
+  if
+  :: round == MAX_ROUNDS -> goto answer_retry   /* contended */
+  :: else
+  fi;
+  STEP(
+    if
+    :: LEASE_LEFT(me) < MIN_SEND -> goto answer_retry   /* no-time-left */
+    :: LEASE_LEFT(me) >= MIN_SEND && FAULT(F_STORE_ERROR) -> faults--; goto answer_store_error
+    :: LEASE_LEFT(me) >= MIN_SEND -> claim(me, att)
+    fi);
+  if
+  :: won -> goto owner
+  :: else
+  fi;
+
+poll:
+  if
+  :: SETTLED(cstate) ->
+       assert(!cexpired);   /* P5: an expired item is never taken for a duplicate */
+       printf("MODEL d%d: duplicate of a settled message\n", me);
+       goto answer_ok
+  :: IN_FLIGHT ->
+#ifdef MUT_ANSWER_200_IN_FLIGHT
+       printf("MODEL d%d: finds it in flight and answers 200 (mutant)\n", me);
+       goto answer_ok;
+#endif
+       if
+       :: wleft[me] == 0 -> goto answer_retry   /* still in flight when the wait ends */
+       :: else ->
+            waiting[me] = true;   /* sleep, then read again */
+            READ_STEP(
+              if
+              :: FAULT(F_STORE_ERROR) -> faults--; goto answer_store_error
+              :: true -> snapshot(me)
+              fi);
+            goto poll
+       fi
+  :: !SETTLED(cstate) && !IN_FLIGHT ->
+       /* released, lease run out, expired or gone: claim again as the next attempt */
+       att = (cstate == ABSENT -> 1 : catt + 1);
+       round++;
+       goto claim_round
+  fi;
+
+owner:
+  tries = 0;
+send:
+  STEP(
+    if
+    :: LEASE_LEFT(me) < MIN_SEND -> result = NO_TIME   /* never start a call that could outlive the lease */
+    :: else -> graphCall(att)
+    fi);
+  tries++;
+  if
+  :: result == RETRYABLE && tries < SEND_MAX -> goto send
+  :: else
+  fi;
+  if
+  :: result == SENT -> STEP(fencedWrite(me, att, COMPLETE)); goto answer_ok
+  :: result == PERMANENT -> STEP(fencedWrite(me, att, MARK_FAILED)); goto answer_ok
+  :: result == AMBIGUOUS_SEND ->
+#ifdef MUT_RESEND_AMBIGUOUS
+       STEP(fencedWrite(me, att, RELEASE));   /* mutant: as if the send had surely failed */
+#else
+       STEP(fencedWrite(me, att, MARK_UNKNOWN));
+#endif
+       goto answer_retry
+  :: else -> STEP(fencedWrite(me, att, RELEASE)); goto answer_retry
+  fi;
+
+answer_ok:
+  STEP(
+    assert(reached > 0 || permanentSeen);   /* P3: 200 only once a reply reached the user or it is terminal */
+    acked = true;
+    printf("MODEL d%d: answers 200\n", me));
+  goto finish;
+answer_retry:
+  printf("MODEL d%d: answers 503\n", me);
+  goto finish;
+answer_store_error:
+  printf("MODEL d%d: answers 500\n", me);
+  goto finish;
+
+killed:
+finish:
+  atomic {
+    busy[me] = false; zombie[me] = false; waiting[me] = false; paused[me] = false;
+    dleft[me] = 0; wleft[me] = 0; clease[me] = 0;
+    att = 0; round = 0; tries = 0; catt = 0; result = NOTHING; cstate = ABSENT; cexpired = false;
+    won = false;
+    goto end_idle
+  }
+}

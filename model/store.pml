@@ -1,0 +1,136 @@
+/*
+ * The DynamoDB item of the one inbound message, and every conditional write the code makes on it
+ * (lambda/adapters/dynamodb-claim-store.ts). Each write is one atomic compare-and-set, as a
+ * DynamoDB conditional write is. `rlease` is leaseUntil (claimed) or confirmBy (unknown) minus
+ * now, counted down by the clock and pinned at PAST once the grace has run out too.
+ */
+mtype = { ABSENT, CLAIMED, UNKNOWN, RELEASED, DONE, FAILED };          /* ClaimState, or no item */
+mtype = { COMPLETE, RELEASE, MARK_UNKNOWN, MARK_FAILED };              /* fenced writes */
+#define SETTLED(s) ((s) == DONE || (s) == FAILED)
+#define NOBODY 255
+
+mtype rstate = ABSENT;
+byte rowner = NOBODY;  /* owner token: the slot of the delivery that claimed (PROTOCOL.md: why that is unique) */
+byte ratt;             /* attempt */
+short rlease;
+bool rexpired;         /* expiresAt < now: the TTL has passed, the item may still be there */
+
+#ifdef COUNT_DOUBLES
+byte rout;             /* outboundId: the attempt whose reply id is recorded, 0 for none */
+#define SET_OUT(x) rout = (x)
+#else
+#define SET_OUT(x) skip
+#endif
+
+/* Ghost: who won the latest claim (for P4; the item has no such field). */
+byte lastWinner = NOBODY;
+byte lastAtt;
+
+/*
+ * mirrors: claim ConditionExpression =
+ * "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds OR (#attempt < :attempt AND (#state = :released OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore)))"
+ */
+#ifdef MUT_NO_TTL_EXPIRY
+#define TTL_CLAUSE false
+#else
+#define TTL_CLAUSE rexpired
+#endif
+#ifdef MUT_NO_LEASE_EXPIRY
+#define LEASE_CLAUSE false
+#else
+#define LEASE_CLAUSE (rlease < -GRACE)
+#endif
+#define CLAIM_CONDITION(a) \
+  (rstate == ABSENT || TTL_CLAUSE || \
+   (ratt < (a) && (rstate == RELEASED || ((rstate == CLAIMED || rstate == UNKNOWN) && LEASE_CLAUSE))))
+
+/*
+ * mirrors: fenced ConditionExpression = "#owner = :owner AND #attempt = :attempt"
+ * mirrors: fenced while claimed ConditionExpression = "#owner = :owner AND #attempt = :attempt AND #state = :claimed"
+ * The first guards complete; the second release, markUnknown and markFailed.
+ */
+#ifdef MUT_NO_FENCING
+#define FENCE(me, a) true
+#else
+#define FENCE(me, a) (rowner == (me) && ratt == (a))
+#endif
+
+/* PutItem with ReturnValuesOnConditionCheckFailure ALL_OLD: win, or get the blocking item back. */
+inline claim(me, a) {
+  if
+  :: CLAIM_CONDITION(a) ->
+       assert(a < MAXATT);   /* a model bound, not a property */
+       rstate = CLAIMED; rowner = me; ratt = a; rlease = LEASE_LEFT(me); rexpired = false; SET_OUT(0);
+       lastWinner = me; lastAtt = a; won = true;
+       printf("MODEL d%d: claims attempt %d: won\n", me, a)
+  :: else ->
+       won = false; snapshot(me);
+       printf("MODEL d%d: claims attempt %d: lost to %e attempt %d\n", me, a, rstate, ratt)
+  fi
+}
+
+/* The item as a delivery last saw it (ALL_OLD, or a consistent GetItem). */
+inline snapshot(me) {
+  cstate = rstate; catt = ratt; clease[me] = rlease; cexpired = rexpired
+}
+
+/* complete / release / markUnknown / markFailed, each retried by `settle` on store errors. */
+inline fencedWrite(me, a, w) {
+  if
+  :: FAULT(F_LOST_WRITE) ->
+       faults--;   /* every retry hit a store error: nothing lands, the delivery carries on */
+       printf("MODEL d%d: %e lost to store errors\n", me, w)
+  :: FENCE(me, a) && (w == COMPLETE || rstate == CLAIMED) ->
+       assert(lastWinner == me && lastAtt == a);   /* P4: never overwrite a newer owner */
+       if
+       :: w == COMPLETE -> rstate = DONE;
+#ifndef OLD_DOUBLE_COUNT
+            /* SET outboundId = if_not_exists(outboundId, :id) keeps the first proof */
+            SET_OUT((rout == 0 -> a : rout))
+#else
+            SET_OUT(a)
+#endif
+       :: w == RELEASE -> rstate = RELEASED
+       :: w == MARK_UNKNOWN -> rstate = UNKNOWN; rlease = AMB_GRACE
+       :: w == MARK_FAILED -> rstate = FAILED
+       fi;
+       printf("MODEL d%d: %e written: %e\n", me, w, rstate)
+  :: else ->
+       printf("MODEL d%d: %e fenced out\n", me, w)
+  fi
+}
+
+/*
+ * A sent/delivered/read status of attempt a's reply (reconcile-status.ts):
+ * mirrors: confirmSent ConditionExpression = "attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)"
+ * With COUNT_DOUBLES, also the code's DoubleReplies count when the write is refused.
+ */
+#ifndef OLD_DOUBLE_COUNT
+/* a proof of send also settles a failed item: a reply did reach the user */
+#define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED || rstate == FAILED)
+#else
+#define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED)
+#endif
+inline confirmSent(a) {
+  if
+  :: CONFIRMABLE -> rstate = DONE; SET_OUT(a)
+  :: else ->
+#ifdef COUNT_DOUBLES
+       /* current.state === 'done' && current.outboundId !== status.outboundId (the old count also
+          required current.attempt !== origin.attempt) */
+#ifndef OLD_DOUBLE_COUNT
+       if
+       :: rstate == DONE && rout != 0 && rout != a -> countDouble()
+       :: else
+       fi
+#else
+       if
+       :: rstate == DONE && ratt != a && rout != 0 && rout != a -> countDouble()
+       :: else
+       fi
+#endif
+#else
+       skip
+#endif
+  fi
+}

@@ -1,0 +1,156 @@
+/*
+ * Everything around the Lambda: Meta's deliveries and retries, the Graph API, status webhooks and
+ * the clock; and the ghost variables the properties read (the code has none of them).
+ */
+
+/* Delivery slots: a slot runs one delivery at a time; the clock counts its timers down. */
+bool busy[NSLOT];
+short dleft[NSLOT];    /* deadline - now: below 0 the Lambda is killed ... */
+bool zombie[NSLOT];    /* ... unless it is a zombie, stalled past its deadline and resumed anyway */
+bool waiting[NSLOT];   /* in the in-flight wait: time may pass */
+bool paused[NSLOT];    /* stalled between two steps: time may pass */
+short wleft[NSLOT];    /* waitUntil - now, for the in-flight wait */
+short clease[NSLOT];   /* the lease of the item as this delivery last saw it, minus now */
+
+byte faults = FAULTS;  /* fault budget left */
+byte zombies = ZOMBIES;
+
+/* Ghosts. */
+byte reached;              /* replies that reached the user */
+byte unexcused;            /* of those, the ones the documented exception does not excuse */
+bool unconfirmed[MAXATT];  /* attempt a's reply reached the user and no status has reconciled it */
+bool pending[MAXATT];      /* ... and its status webhook is still on its way */
+byte npending;             /* how many are on their way */
+bool excused[MAXATT];
+bool permanentSeen;        /* Graph answered a permanent error: the message is terminal */
+bool acked;                /* some delivery answered 200 */
+bool tock;                 /* flips on every tick (LIVENESS), for P2's non-Zeno assumption */
+bool counted;              /* the code counted a DoubleReplies (COUNT_DOUBLES) */
+
+/* P6 (COUNT_DOUBLES): the DoubleReplies count is exact once every status has come. */
+inline countDouble() {
+  assert(reached >= 2);   /* P6: never counted without two replies */
+  counted = true;
+  printf("MODEL status: DoubleReplies counted\n")
+}
+
+
+/* The Graph API call (graph-reply-sender.ts): one atomic step of the caller. */
+mtype = { SENT, PERMANENT, RETRYABLE, AMBIGUOUS_SEND, NO_TIME, NOTHING };
+
+inline reach(a) {
+  printf("MODEL reply of attempt %d reaches the user (%d so far)\n", a, reached + 1);
+#ifdef STRICT_NO_DOUBLE
+  assert(reached == 0);     /* P1 strict: at most one reply ever reaches the user */
+#else
+  assert(unexcused == 0);   /* P1: a second reply only after the documented exception */
+#endif
+  reached++; unexcused++; unconfirmed[a] = true; pending[a] = true; npending++
+}
+
+inline graphCall(a) {
+  if
+  :: result = SENT; printf("MODEL d%d: Graph sent attempt %d\n", me, a); reach(a)
+  :: result = PERMANENT; permanentSeen = true
+  :: FAULT(F_RETRYABLE) -> faults--; result = RETRYABLE
+  :: FAULT(F_AMBIGUOUS) -> faults--; result = AMBIGUOUS_SEND   /* timed out before it left */
+  :: FAULT(F_AMBIGUOUS) -> faults--; result = AMBIGUOUS_SEND;  /* timed out after it left */
+       printf("MODEL d%d: Graph call of attempt %d times out after the request left\n", me, a); reach(a)
+  fi;
+  printf("MODEL d%d: Graph call of attempt %d -> %e\n", me, a, result)
+}
+
+/*
+ * Assumption A (STATUS_PROMPT): the status of a reply that reached the user is reconciled before
+ * the item covering that send can be taken over by time (leaseUntil or confirmBy, plus grace).
+ */
+#define TAKEOVER_NEXT_TICK (rlease == -GRACE && (rstate == CLAIMED || rstate == UNKNOWN))
+#ifdef STATUS_PROMPT
+#define TICK_ALLOWED !(TAKEOVER_NEXT_TICK && unconfirmed[ratt])
+#else
+#define TICK_ALLOWED true
+#endif
+
+/* Computation takes no time: the clock ticks only while no delivery is computing. */
+#define IDLE_OR_WAITING(i) (!busy[i] || waiting[i] || paused[i])
+#if NSLOT == 2
+#define TIME_MAY_PASS (IDLE_OR_WAITING(0) && IDLE_OR_WAITING(1))
+#define ALL_BUSY (busy[0] && busy[1])
+#elif NSLOT == 3
+#define TIME_MAY_PASS (IDLE_OR_WAITING(0) && IDLE_OR_WAITING(1) && IDLE_OR_WAITING(2))
+#define ALL_BUSY (busy[0] && busy[1] && busy[2])
+#endif
+
+#define COUNT_DOWN(x, floor) if :: (x) > (floor) -> x-- :: else fi
+
+active proctype Clock() {
+  byte i;
+end_clock:
+  do
+  :: d_step {
+       TIME_MAY_PASS && TICK_ALLOWED;
+#ifdef LIVENESS
+       tock = !tock;
+#endif
+       if
+       :: TAKEOVER_NEXT_TICK && unconfirmed[ratt] && !excused[ratt] ->
+            /* the documented exception: no status before the grace ended, a takeover may resend */
+            excused[ratt] = true; unexcused--;
+            printf("MODEL clock: attempt %d may now be taken over; its reply reached the user, no status came\n", ratt)
+       :: else
+       fi;
+       COUNT_DOWN(rlease, PAST);
+       i = 0;
+       do
+       :: i < NSLOT ->
+            if
+            :: busy[i] -> COUNT_DOWN(dleft[i], -1); COUNT_DOWN(wleft[i], 0); COUNT_DOWN(clease[i], PAST)
+            :: else
+            fi;
+            i++
+       :: else -> break
+       od;
+       i = 0
+     }
+  od
+}
+
+/*
+ * Status webhooks of replies that reached the user: late, in any order, or (without A) never.
+ * A safety run needs no "never": a status that has not come yet looks the same up to any point.
+ */
+#ifdef COUNT_DOUBLES
+#define ALL_COUNTED assert(!(npending == 0 && reached >= 2) || counted)   /* P6: never missed */
+#else
+#define ALL_COUNTED skip
+#endif
+#define LAND(a) :: atomic { pending[a] -> pending[a] = false; npending--; unconfirmed[a] = false; confirmSent(a); \
+                   printf("MODEL status of attempt %d reconciled: %e\n", a, rstate); ALL_COUNTED }
+#if defined(STATUS_PROMPT) || !defined(LIVENESS)
+#define LOSE(a)
+#else
+#define LOSE(a) :: atomic { pending[a] -> pending[a] = false; npending--; printf("MODEL status of attempt %d lost\n", a) }
+#endif
+
+active proctype Statuses() {
+end_statuses:
+  do
+  LAND(1) LAND(2) LAND(3) LAND(4) LAND(5) LAND(6) LAND(7)
+  LOSE(1) LOSE(2) LOSE(3) LOSE(4) LOSE(5) LOSE(6) LOSE(7)
+  od
+}
+
+/* Meta starts a delivery in the first free slot. */
+inline startDelivery() {
+  i = 0;
+  do
+  :: busy[i] -> i++
+  :: else -> break
+  od;
+  busy[i] = true; dleft[i] = DEADLINE; zombie[i] = false; waiting[i] = false; paused[i] = false;
+  clease[i] = 0;
+  /* waitUntil = min(now + inFlightWaitMs, leaseUntil - MIN_SEND_WINDOW_MS) */
+  wleft[i] = (WAIT < DEADLINE - SAFETY - MIN_SEND -> WAIT : DEADLINE - SAFETY - MIN_SEND);
+  printf("MODEL meta: delivery starts in slot %d\n", i);
+  i = 0
+}

@@ -1,0 +1,153 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { LOCAL_INVOKE_VARIABLES, STACK_ID } from '../lib/identifiers';
+import type { GraphRequest } from '../test/support/graph-stub';
+import {
+  findFunctionAsset,
+  type Invocation,
+  invokeLocally,
+  isRecord,
+  resolveEnvironment,
+} from './invoke-asset';
+import { SAMPLE_EVENT_FILES } from './sample-events';
+
+/**
+ * `npm run invoke -- [events/<file>.json ...]`: what `sam local invoke` would run (the synthesized asset
+ * in cdk.out, with the env-vars file applied by SAM's rules), without Docker: plain node, DynamoDB
+ * Local and a Graph stub. With no files it plays every sample event in order, in one table, so the
+ * repeated message shows the duplicate being suppressed.
+ */
+const USAGE = `Usage: npm run invoke -- [--env-vars events/env-vars.json] [--synth] [--quiet] [events/<file>.json ...]`;
+
+const CDK_OUT = 'cdk.out';
+const TEMPLATE = join(CDK_OUT, `${STACK_ID}.template.json`);
+/** What the synthesized template is made from: newer than the template means synthesize again. */
+const SOURCES = ['lambda', 'lib', 'bin', 'cdk.json', 'package-lock.json'];
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'env-vars': { type: 'string', default: 'events/env-vars.json' },
+    synth: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const eventFiles =
+  positionals.length > 0 ? positionals : SAMPLE_EVENT_FILES.map((file) => join('events', file));
+const events = eventFiles.map((file) => ({ name: file, event: readApiEvent(file) }));
+
+ensureLocalSynth(values.synth);
+const asset = findFunctionAsset(TEMPLATE);
+const environment = resolveEnvironment(asset, readJson(values['env-vars']));
+for (const name of environment.ignored) {
+  note(`${name} is not declared by the template: sam local invoke would ignore it, so does this run`);
+}
+for (const name of environment.unresolved)
+  note(`${name} has no local value (the template gives an intrinsic)`);
+
+const bundleKiB = statSync(asset.handlerFile).size / 1024;
+note(
+  `running ${join(basename(asset.assetDir), basename(asset.handlerFile))} (${bundleKiB.toFixed(0)} KiB) with ${process.execPath}`,
+);
+const started = Date.now();
+const run = await invokeLocally({
+  asset,
+  variables: environment.variables,
+  events,
+  onLog: values.quiet ? undefined : printLog,
+});
+note(`DynamoDB Local at ${run.dynamoEndpoint}; ${events.length} event(s) in ${Date.now() - started} ms`);
+
+for (const invocation of run.invocations) console.log(describeInvocation(invocation));
+console.log(`\nGraph API calls: ${run.graphRequests.length}`);
+for (const request of run.graphRequests) console.log(`  ${describeGraphRequest(request)}`);
+process.exitCode = run.invocations.every((invocation) => invocation.kind === 'result') ? 0 : 1;
+
+/** Synthesizes with `-c localInvoke=true` unless cdk.out already holds such a template newer than its sources. */
+function ensureLocalSynth(force: boolean) {
+  const reason = force ? 'asked to' : staleReason();
+  if (reason === undefined) return;
+  note(`synthesizing (${reason}): npx cdk synth --quiet -c localInvoke=true`);
+  const started = Date.now();
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '-c', 'localInvoke=true'], {
+    stdio: ['ignore', 2, 2],
+  });
+  if (result.status !== 0) throw new Error(`cdk synth failed (exit ${result.status})`);
+  note(`synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function staleReason(): string | undefined {
+  if (!existsSync(TEMPLATE)) return `no ${TEMPLATE}`;
+  const templateTime = statSync(TEMPLATE).mtimeMs;
+  const declared = findFunctionAsset(TEMPLATE).variables;
+  if (!LOCAL_INVOKE_VARIABLES.every((name) => name in declared))
+    return 'the template was not synthesized for local invoke';
+  const newer = SOURCES.find((source) => existsSync(source) && newestTime(source) > templateTime);
+  return newer === undefined ? undefined : `${newer} changed since the last synth`;
+}
+
+function newestTime(path: string): number {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return readdirSync(path).reduce(
+    (newest, entry) => Math.max(newest, newestTime(join(path, entry))),
+    stats.mtimeMs,
+  );
+}
+
+function describeInvocation(invocation: Invocation): string {
+  const heading = `\n${invocation.name} (${invocation.durationMs} ms)`;
+  if (invocation.kind === 'error') {
+    return `${heading}\n  the handler threw ${invocation.error.name}: ${invocation.error.message}`;
+  }
+  const result = invocation.result;
+  if (!isRecord(result)) return `${heading}\n  ${JSON.stringify(result)}`;
+  const body = typeof result.body === 'string' ? result.body : '';
+  return `${heading}\n  status ${String(result.statusCode)} ${JSON.stringify(result.headers ?? {})}\n  ${body}`;
+}
+
+function describeGraphRequest(request: GraphRequest): string {
+  const text = isRecord(request.body.text) ? request.body.text : {};
+  const body = typeof text.body === 'string' ? JSON.stringify(text.body) : '(no text)';
+  return `POST /${request.version}/${request.phoneNumberId}/messages to ${String(request.body.to)}, quoting ${request.inReplyTo}: ${body}`;
+}
+
+/** The function's log lines, on stderr; EMF metric blobs are left out (CloudWatch reads those, people don't). */
+function printLog(line: string) {
+  if (line.includes('"_aws"')) return;
+  process.stderr.write(`  | ${line}\n`);
+}
+
+function note(message: string) {
+  process.stderr.write(`invoke: ${message}\n`);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read ${file} as JSON (${String(error)}). ${USAGE}`);
+  }
+}
+
+/** Enough of a check to refuse a file that is not an HTTP API (payload 2.0) event. */
+function readApiEvent(file: string): APIGatewayProxyEventV2 {
+  const value = readJson(file);
+  if (isApiEvent(value)) return value;
+  throw new Error(`${file} is not an API Gateway HTTP API (payload 2.0) event. ${USAGE}`);
+}
+
+function isApiEvent(value: unknown): value is APIGatewayProxyEventV2 {
+  return (
+    isRecord(value) && value.version === '2.0' && isRecord(value.requestContext) && isRecord(value.headers)
+  );
+}

@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DOCKER_HOST_ENDPOINTS,
+  LOCAL_CREDENTIALS,
+  SAMPLE_EVENT_FILES,
+  samEnvVars,
+  sampleEvents,
+} from './sample-events';
+
+/**
+ * Writes events/*.json (API Gateway v2 events for `sam local invoke -e` and `npm run invoke`) and
+ * events/env-vars.json, all from one app secret so the signatures stay valid. Defaults reproduce the
+ * committed files; pass your own values to sign with them instead.
+ */
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'events' },
+    'app-secret': { type: 'string', default: LOCAL_CREDENTIALS.appSecret },
+    'verify-token': { type: 'string', default: LOCAL_CREDENTIALS.verifyToken },
+    'access-token': { type: 'string', default: LOCAL_CREDENTIALS.accessToken },
+    'dynamodb-endpoint': { type: 'string', default: DOCKER_HOST_ENDPOINTS.dynamoDb },
+    'graph-base-url': { type: 'string', default: DOCKER_HOST_ENDPOINTS.graph },
+  },
+});
+
+const credentials = {
+  appSecret: values['app-secret'],
+  verifyToken: values['verify-token'],
+  accessToken: values['access-token'],
+};
+mkdirSync(values.out, { recursive: true });
+const events = sampleEvents(credentials);
+for (const file of SAMPLE_EVENT_FILES) writeJson(file, events[file]);
+writeJson(
+  'env-vars.json',
+  samEnvVars(credentials, { dynamoDb: values['dynamodb-endpoint'], graph: values['graph-base-url'] }),
+);
+
+function writeJson(file: string, value: unknown) {
+  const path = join(values.out, file);
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  console.log(`wrote ${path}`);
+}

@@ -1,0 +1,125 @@
+/**
+ * What `npm run model` checks: the faithful model must satisfy every property, the documented
+ * exception must show up exactly when its assumption is dropped, and every mutant must be caught.
+ * The switches are described in model/claim.pml; the properties in docs/PROTOCOL.md.
+ */
+
+export type Property = 'P1' | 'P1-strict' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6';
+
+export interface Check {
+  name: string;
+  /** What the run shows, in one line. */
+  claim: string;
+  /** -D switches for spin (and so for the replay of a trail). */
+  defines: string[];
+  /** liveness: pan -a -f with the LTL claim p2; safety: assertions only. */
+  mode: 'safety' | 'liveness';
+  /** Properties whose violation counts as the expected verdict; empty: every property must hold. */
+  violatedBy: Property[];
+  /** A line the counter-example trail must contain, to show it is the failure we mean. */
+  trailMentions?: string;
+  /** Printed with the verdict: why an expected violation is not a mutant. */
+  note?: string;
+  /** Large state spaces are stored compressed (pan -DCOLLAPSE): slower per state, far less memory. */
+  collapse?: boolean;
+}
+
+const EXCEPTION_LINE = 'no status came';
+
+export const CHECKS: Check[] = [
+  {
+    name: 'faithful: safety',
+    claim: 'P1 no double reply but the documented exception, P3 200 only when final, P4 fencing',
+    defines: [],
+    mode: 'safety',
+    violatedBy: [],
+    collapse: true,
+  },
+  {
+    name: 'faithful: under assumption A',
+    claim: 'P1 strict: with statuses in time, never two replies that reached the user',
+    defines: ['STATUS_PROMPT', 'STRICT_NO_DOUBLE'],
+    mode: 'safety',
+    violatedBy: [],
+  },
+  {
+    name: 'faithful: liveness',
+    claim: 'P2 a retried message gets a reply or a terminal outcome (weak fairness, non-Zeno)',
+    defines: ['LIVENESS'],
+    mode: 'liveness',
+    violatedBy: [],
+  },
+  {
+    name: 'faithful: TTL',
+    claim: 'P5 an expired item acts as a deleted one, whatever the TTL reaper has done',
+    defines: ['SCENARIO_TTL'],
+    mode: 'safety',
+    violatedBy: [],
+  },
+  {
+    name: 'faithful: doubles counted',
+    claim: 'P6 every double reply is counted once all statuses came, never a false one',
+    defines: ['COUNT_DOUBLES'],
+    mode: 'safety',
+    violatedBy: [],
+    collapse: true,
+  },
+  {
+    name: 'mutant: old double count',
+    claim: 'P6 the count before the fix (PROTOCOL.md, "Findings") misses a double reply',
+    defines: ['COUNT_DOUBLES', 'OLD_DOUBLE_COUNT'],
+    mode: 'safety',
+    violatedBy: ['P6'],
+  },
+  {
+    name: 'exception: crash after send',
+    claim: 'without A, a stalled or crashed sender whose status is late gets a second reply',
+    defines: ['STRICT_NO_DOUBLE', 'F_AMBIGUOUS=0'],
+    mode: 'safety',
+    violatedBy: ['P1-strict'],
+    trailMentions: EXCEPTION_LINE,
+  },
+  {
+    name: 'exception: timed-out send',
+    claim: 'without A, a timed-out send whose status is later than the ambiguous grace is resent',
+    defines: ['STRICT_NO_DOUBLE', 'F_CRASH=0', 'F_PAUSE=0', 'F_LOST_WRITE=0'],
+    mode: 'safety',
+    violatedBy: ['P1-strict'],
+    trailMentions: EXCEPTION_LINE,
+  },
+  {
+    name: 'mutant: no lease expiry',
+    claim: 'a crashed claim is never taken over',
+    defines: ['LIVENESS', 'MUT_NO_LEASE_EXPIRY'],
+    mode: 'liveness',
+    violatedBy: ['P2'],
+  },
+  {
+    name: 'mutant: no TTL expiry',
+    claim: 'an expired item that DynamoDB has not deleted yet still counts',
+    defines: ['SCENARIO_TTL', 'MUT_NO_TTL_EXPIRY'],
+    mode: 'safety',
+    violatedBy: ['P5'],
+  },
+  {
+    name: 'mutant: no fencing',
+    claim: 'settle writes not conditioned on owner and attempt',
+    defines: ['MUT_NO_FENCING'],
+    mode: 'safety',
+    violatedBy: ['P4', 'P1'],
+  },
+  {
+    name: 'mutant: 200 while in flight',
+    claim: 'a duplicate that finds the message in flight answers 200',
+    defines: ['MUT_ANSWER_200_IN_FLIGHT'],
+    mode: 'safety',
+    violatedBy: ['P3'],
+  },
+  {
+    name: 'mutant: resend on ambiguous',
+    claim: 'an ambiguous send is released, so the next delivery resends without waiting for a status',
+    defines: ['MUT_RESEND_AMBIGUOUS'],
+    mode: 'safety',
+    violatedBy: ['P1'],
+  },
+];

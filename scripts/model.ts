@@ -1,0 +1,171 @@
+/**
+ * npm run model: model-checks the claim protocol (model/claim.pml) with SPIN; see docs/PROTOCOL.md.
+ * Installs nothing: it needs `spin` and `gcc` on PATH (spin preprocesses with gcc; .ci/run installs
+ * both when missing).
+ * Each check is generated, compiled and run in its own temporary directory. Exits non-zero when a
+ * property fails on the faithful model, when a mutant is not caught, or when a search is incomplete.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHECKS, type Check } from './model-checks';
+import { type PanReport, readPanOutput, readTrail } from './model-pan';
+
+const MODEL_DIR = join(import.meta.dirname, '..', 'model');
+/** pan refuses to grow past this (MB); the largest check needs about 800. */
+const MEMORY_LIMIT_MB = 3072;
+const RUN_TIMEOUT_MS = 300_000;
+const TRAIL_LINES = 40;
+
+interface Outcome {
+  check: Check;
+  report: PanReport;
+  ok: boolean;
+  verdict: string;
+  trail: string[];
+  wallSeconds: number;
+}
+
+/** Runs a command to its end and returns its exit status and everything it printed. */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, timeout: RUN_TIMEOUT_MS });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}
+
+/** The first of `candidates` that can be started (its exit status does not matter). */
+function findTool(candidates: string[]): string | undefined {
+  return candidates.find((tool) => spawnSync(tool, ['-V'], { encoding: 'utf8' }).error === undefined);
+}
+
+async function checkOne(check: Check, compiler: string, root: string): Promise<Outcome> {
+  const started = Date.now();
+  const dir = join(root, check.name.replace(/[^a-z0-9]+/gi, '-'));
+  cpSync(MODEL_DIR, dir, { recursive: true });
+  const defines = check.defines.map((define) => `-D${define}`);
+
+  const generated = await run('spin', ['-a', ...defines, 'claim.pml'], dir);
+  if (generated.status !== 0) throw new Error(`spin -a failed for ${check.name}:\n${generated.output}`);
+  const cflags =
+    check.mode === 'liveness'
+      ? ['-DNFAIR=3']
+      : ['-DNOCLAIM', '-DSAFETY', ...(check.collapse ? ['-DCOLLAPSE'] : [])];
+  const compiled = await run(
+    compiler,
+    ['-O2', '-w', `-DMEMLIM=${MEMORY_LIMIT_MB}`, ...cflags, '-o', 'pan', 'pan.c'],
+    dir,
+  );
+  if (compiled.status !== 0) throw new Error(`${compiler} failed for ${check.name}:\n${compiled.output}`);
+  // A fair search runs deep before it closes a cycle; this depth fits the faithful model (about 1,000)
+  // and keeps a mutant's trail short. Too small a bound shows as INCOMPLETE, never as "holds".
+  const panArgs = check.mode === 'liveness' ? ['-a', '-f', '-m5000', '-n'] : ['-m1000000', '-n'];
+  const report = readPanOutput((await run('./pan', panArgs, dir)).output);
+
+  const trail =
+    report.violated === undefined
+      ? []
+      : readTrail((await run('spin', ['-t', ...defines, 'claim.pml'], dir)).output);
+  return { check, report, trail, wallSeconds: (Date.now() - started) / 1000, ...judge(check, report, trail) };
+}
+
+function judge(check: Check, report: PanReport, trail: string[]): { ok: boolean; verdict: string } {
+  const { violated, incomplete } = report;
+  if (violated === 'model-bound') return { ok: false, verdict: 'model bound MAXATT too small' };
+  if (check.violatedBy.length === 0) {
+    if (violated !== undefined) return { ok: false, verdict: `VIOLATED: ${violated}` };
+    if (incomplete !== undefined || report.errors !== 0)
+      return { ok: false, verdict: `INCOMPLETE: ${incomplete ?? 'pan did not finish its search'}` };
+    return { ok: true, verdict: 'holds' };
+  }
+  if (violated === undefined) return { ok: false, verdict: 'NOT CAUGHT: no counter-example' };
+  if (violated === 'unknown' || !check.violatedBy.includes(violated)) {
+    return { ok: false, verdict: `caught by an unexpected property: ${violated}` };
+  }
+  if (check.trailMentions !== undefined && !trail.some((line) => line.includes(check.trailMentions ?? ''))) {
+    return { ok: false, verdict: `${violated} violated, but not by the expected trail` };
+  }
+  return { ok: true, verdict: `counter-example: ${violated} violated` };
+}
+
+const figure = (value: number | undefined): string =>
+  value === undefined ? '?' : value.toLocaleString('en-US');
+
+function print(outcome: Outcome): void {
+  const { check, report, ok, verdict, trail, wallSeconds } = outcome;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(30)} ${verdict}`);
+  console.log(`     ${check.claim}`);
+  if (check.note !== undefined) console.log(`     note: ${check.note}`);
+  console.log(
+    `     ${figure(report.statesStored)} states stored, ${figure(report.transitions)} transitions, ` +
+      `pan ${report.seconds ?? '?'} s, ${wallSeconds.toFixed(1)} s with generation and compilation`,
+  );
+  if (trail.length > 0) {
+    const shown = trail.length > TRAIL_LINES ? ['...', ...trail.slice(-TRAIL_LINES)] : trail;
+    console.log(`     trail (${trail.length} events):`);
+    for (const line of shown) console.log(`       ${line}`);
+  }
+}
+
+/** Runs the checks JOBS at a time and prints each outcome in the order of CHECKS. */
+async function runAll(compiler: string, root: string, jobs: number): Promise<Outcome[]> {
+  const outcomes: Promise<Outcome>[] = [];
+  const running = new Set<Promise<Outcome>>();
+  for (const check of CHECKS) {
+    while (running.size >= jobs) await Promise.race(running);
+    const outcome = checkOne(check, compiler, root);
+    running.add(outcome);
+    void outcome.finally(() => running.delete(outcome)).catch(() => undefined);
+    outcomes.push(outcome);
+  }
+  const results: Outcome[] = [];
+  for (const outcome of outcomes) {
+    results.push(await outcome);
+    print(results[results.length - 1] as Outcome);
+  }
+  return results;
+}
+
+async function main(): Promise<number> {
+  const spin = findTool(['spin']);
+  const compiler = findTool(['gcc']);
+  const missing = [
+    spin === undefined ? 'spin (Debian package spin)' : undefined,
+    compiler === undefined ? 'gcc (Debian package gcc)' : undefined,
+  ].filter((tool) => tool !== undefined);
+  if (spin === undefined || compiler === undefined) {
+    console.error(`npm run model needs ${missing.join(' and ')} on PATH; .ci/run installs them.`);
+    return 2;
+  }
+  // Two at a time by default: the machine has two cores; MODEL_JOBS=1 on a busy one.
+  const jobs = Math.max(1, Number(process.env.MODEL_JOBS ?? Math.min(2, availableParallelism())) || 1);
+  const version = (await run('spin', ['-V'], '.')).output.trim();
+  console.log(`${version}; compiler ${compiler}; ${jobs} checks at a time`);
+  const root = mkdtempSync(join(tmpdir(), 'whatsapp-once-model-'));
+  const started = Date.now();
+  try {
+    const outcomes = await runAll(compiler, root, jobs);
+    const passed = outcomes.filter((outcome) => outcome.ok).length;
+    const failed = outcomes.length - passed;
+    console.log(`\n${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+    console.log(`model: ${passed} passed, ${failed} failed`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

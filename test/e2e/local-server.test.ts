@@ -1,0 +1,189 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionPath } from '../../local/session-file';
+import { DEFAULT_REDELIVERY } from '../../local/simulator/meta-client';
+import { parseSimulateOptions, resolveTarget } from '../../local/simulator/options';
+import { runScenarios } from '../../local/simulator/run-scenarios';
+import { Simulation } from '../../local/simulator/simulation';
+import { countByMessage, readSink } from '../../local/simulator/sink-reader';
+import { runStorm } from '../../local/simulator/storm';
+import { messagesWebhook, metaJson } from '../support/meta-json';
+import { runSimulateCommand, type ServerProcess, startServerProcess } from './server-process';
+
+const APP_SECRET = 'e2e-app-secret';
+const VERIFY_TOKEN = 'e2e-verify-token';
+
+describe('npm start with npm run simulate against it', () => {
+  let server: ServerProcess;
+  const simulation = () =>
+    new Simulation({
+      webhookUrl: server.webhookUrl,
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      sinkUrl: new URL('/__sink/replies', server.webhookUrl).href,
+      phoneNumberId: '106540352242922',
+      from: '16505551234',
+    });
+
+  beforeAll(async () => {
+    server = await startServerProcess([
+      '--app-secret',
+      APP_SECRET,
+      '--verify-token',
+      VERIFY_TOKEN,
+      '--log-level',
+      'WARN',
+    ]);
+  });
+
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
+  it('passes every scenario with each message answered exactly once', async () => {
+    const sim = simulation();
+    const results = await runScenarios(sim, [], { delayMs: 300 });
+
+    expect(results.map((result) => [result.name, result.problems, result.skipped])).toEqual(
+      results.map((result) => [result.name, [], undefined]),
+    );
+    const summary = sim.record.summarize(countByMessage(await readSink(sim.target.sinkUrl, sim.prefix)));
+    expect(summary.replies).toEqual({
+      total: summary.expectingReply,
+      answeredOnce: summary.expectingReply,
+      duplicateReplies: 0,
+      missed: 0,
+      unexpected: 0,
+    });
+    expect(summary.expectingReply).toBe(14);
+    expect(summary.duplicateDeliveries).toBeGreaterThanOrEqual(7);
+  });
+
+  it('recognises duplicates: the server logs them and answers 200 without replying again', async () => {
+    const sim = simulation();
+    const [twice] = await runScenarios(sim, ['twice'], { delayMs: 0 });
+
+    expect(twice?.summary.statusCounts).toEqual({ 200: 2 });
+    expect(twice?.summary.replies?.total).toBe(1);
+    const id = sim.record.messageIds[0];
+    expect(server.output()).toMatch(
+      new RegExp(`WARN\\s+Duplicate Message Detected - Already Processed .*message_id=${id}`),
+    );
+  });
+
+  it('rejects bad signatures with 401 and answers only the genuine delivery', async () => {
+    const sim = simulation();
+    const [result] = await runScenarios(sim, ['bad-signature'], { delayMs: 0 });
+
+    expect(result?.summary.statusCounts).toEqual({ 200: 1, 401: 3 });
+    expect(result?.summary.replies?.answeredOnce).toBe(1);
+    expect(result?.problems).toEqual([]);
+  });
+
+  it('answers each message of a storm of copies once, redelivering what was not answered 200', async () => {
+    const sim = simulation();
+    const { gaveUp } = await runStorm(sim, {
+      messages: 40,
+      copies: 4,
+      concurrency: 8,
+      spreadMs: 200,
+      seed: 7,
+      redelivery: DEFAULT_REDELIVERY,
+    });
+    const summary = sim.record.summarize(countByMessage(await readSink(sim.target.sinkUrl, sim.prefix)));
+
+    expect(gaveUp).toBe(0);
+    expect(summary.duplicateDeliveries).toBeGreaterThan(20);
+    expect(summary.replies).toMatchObject({ answeredOnce: 40, duplicateReplies: 0, missed: 0 });
+  });
+
+  it('prints a chat transcript of what came in and what the sink received', async () => {
+    const sim = simulation();
+    await runScenarios(sim, ['single'], { delayMs: 0 });
+    const id = sim.record.messageIds[0];
+
+    expect(server.output()).toContain(`<- +16505551234 "test" (${id})`);
+    expect(server.output()).toContain(`-> +16505551234 "test is working" (reply to ${id})`);
+  });
+
+  it('finds the secrets of the running server in its session file', async () => {
+    const target = await resolveTarget(parseSimulateOptions(['--url', server.webhookUrl]), {});
+
+    expect(target).toMatchObject({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+  });
+
+  it('refuses the sink record to a request that came through a proxy or tunnel', async () => {
+    const response = await fetch(new URL('/__sink/replies', server.webhookUrl), {
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+
+    expect(response.status).toBe(403);
+  });
+
+  it('makes the simulate command exit 0 when all is well and 1 when signatures do not verify', async () => {
+    const good = await runSimulateCommand(['--url', server.webhookUrl, '--scenario', 'single,simultaneous']);
+    const bad = await runSimulateCommand([
+      '--url',
+      server.webhookUrl,
+      '--app-secret',
+      'not-the-app-secret',
+      '--scenario',
+      'single',
+      '--max-attempts',
+      '2',
+    ]);
+
+    expect(good.output).toContain('OK: every message was answered exactly once.');
+    expect(good.code).toBe(0);
+    expect(bad.output).toMatch(/FAIL\s+single/);
+    expect(bad.output).toContain('401 x2');
+    expect(bad.code).toBe(1);
+  });
+
+  it('stops cleanly on Ctrl-C and removes its session file', async () => {
+    const session = sessionPath(server.port);
+    expect(existsSync(session)).toBe(true);
+
+    expect(await server.stop('SIGINT')).toBe(0);
+    expect(server.output()).toContain('Stopped.');
+    expect(existsSync(session)).toBe(false);
+  });
+});
+
+describe('npm start --data-dir', () => {
+  it('keeps claims between runs, so a redelivery after a restart is not answered again', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'whatsapp-once-e2e-'));
+    const body = metaJson(
+      messagesWebhook('106540352242922', [{ id: 'wamid.kept-across-restarts', text: 'test' }]),
+    );
+    const args = ['--data-dir', dataDir, '--app-secret', APP_SECRET, '--quiet'];
+    const deliverOnce = async () => {
+      const server = await startServerProcess(args);
+      try {
+        const sim = new Simulation({
+          webhookUrl: server.webhookUrl,
+          appSecret: APP_SECRET,
+          verifyToken: undefined,
+          sinkUrl: new URL('/__sink/replies', server.webhookUrl).href,
+          phoneNumberId: '106540352242922',
+          from: '16505551234',
+        });
+        const attempts = await sim.client.deliver(body, ['wamid.kept-across-restarts']);
+        const replies = await readSink(sim.target.sinkUrl, 'wamid.kept-across-restarts');
+        return { status: attempts.at(-1)?.status, replies: replies?.length };
+      } finally {
+        await server.stop('SIGINT');
+      }
+    };
+
+    try {
+      expect(await deliverOnce()).toEqual({ status: 200, replies: 1 });
+      expect(await deliverOnce()).toEqual({ status: 200, replies: 0 });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

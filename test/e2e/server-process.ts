@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The variables a developer may have exported; the tests pass what they mean explicitly. */
+const USER_SETTINGS = /^(WHATSAPP_|TABLE_NAME$|GRAPH_API_|AWS_)/;
+
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !USER_SETTINGS.test(name)));
+}
+
+export interface ServerProcess {
+  webhookUrl: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything the server printed so far. */
+  output(): string;
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * `npm start` as a user runs it (the same script, on a free port): a separate process, because the
+ * handler module reads process.env once at import, like a Lambda container.
+ */
+export async function startServerProcess(args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', ...args], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const webhookUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /Webhook URL\s+(http:\/\/127\.0\.0\.1:\d+\/webhook)/.exec(output);
+      if (match?.[1] && output.includes('Ctrl-C to stop.')) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+
+  return {
+    webhookUrl,
+    port: Number(new URL(webhookUrl).port),
+    child,
+    output: () => output,
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `npm run simulate`'s script to completion. */
+export function runSimulateCommand(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/simulate.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/config/env-names';
+import { STACK_ID } from '../../lib/identifiers';
+import {
+  type FunctionAsset,
+  findFunctionAsset,
+  invokeLocally,
+  type LocalRun,
+  resolveEnvironment,
+} from '../../scripts/invoke-asset';
+import {
+  LOCAL_CREDENTIALS,
+  SAMPLE_CHALLENGE,
+  SAMPLE_EVENT_FILES,
+  SAMPLE_MESSAGE_ID,
+  sampleEvents,
+} from '../../scripts/sample-events';
+
+const run = promisify(execFile);
+const envVarsFile = (): unknown => JSON.parse(readFileSync(join('events', 'env-vars.json'), 'utf8'));
+
+describe('resolveEnvironment (the env-vars rules of sam local invoke)', () => {
+  const asset: FunctionAsset = {
+    logicalId: 'WebhookFunction',
+    assetDir: '',
+    handlerFile: '',
+    exportName: 'handler',
+    timeoutSeconds: 25,
+    memorySizeMb: 512,
+    variables: { TABLE_NAME: { Ref: 'Table' }, GRAPH_API_VERSION: 'v26.0', LOG: 'INFO' },
+  };
+
+  it('overrides declared variables, the function entry winning over Parameters', () => {
+    const resolved = resolveEnvironment(asset, {
+      Parameters: { TABLE_NAME: 'from-parameters', LOG: 'DEBUG' },
+      WebhookFunction: { TABLE_NAME: 'from-function-entry' },
+    });
+    expect(resolved.variables).toEqual({
+      TABLE_NAME: 'from-function-entry',
+      GRAPH_API_VERSION: 'v26.0',
+      LOG: 'DEBUG',
+    });
+  });
+
+  it('ignores variables the template does not declare, and reports intrinsics left without a value', () => {
+    const resolved = resolveEnvironment(asset, { Parameters: { UNDECLARED: 'x' } });
+    expect(resolved.variables).not.toHaveProperty('UNDECLARED');
+    expect(resolved.ignored).toEqual(['UNDECLARED']);
+    expect(resolved.unresolved).toEqual(['TABLE_NAME']);
+  });
+});
+
+describe('the synthesized asset, run like sam local invoke would', () => {
+  let templatePath: string;
+  let asset: FunctionAsset;
+  let local: LocalRun;
+
+  beforeAll(async () => {
+    // The real CLI, offline, as the README tells users to run it.
+    const outdir = mkdtempSync(join(tmpdir(), 'whatsapp-once-cdk-out-'));
+    await run(
+      join('node_modules', '.bin', 'cdk'),
+      ['synth', '--quiet', '-c', 'localInvoke=true', '--output', outdir],
+      {
+        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      },
+    );
+    templatePath = join(outdir, `${STACK_ID}.template.json`);
+    asset = findFunctionAsset(templatePath);
+    const environment = resolveEnvironment(asset, envVarsFile());
+    const events = sampleEvents(LOCAL_CREDENTIALS);
+    local = await invokeLocally({
+      asset,
+      variables: environment.variables,
+      events: SAMPLE_EVENT_FILES.map((file) => ({ name: file, event: events[file] })),
+    });
+  });
+
+  it('declares every variable of events/env-vars.json, so SAM applies all of them', () => {
+    const environment = resolveEnvironment(asset, envVarsFile());
+    expect(environment.ignored).toEqual([]);
+    expect(environment.unresolved).toEqual([]);
+    expect(environment.variables[ENV.secretId]).toBe('');
+  });
+
+  it('answers every sample event as the handler should', () => {
+    const answers = local.invocations.map((invocation) =>
+      invocation.kind === 'result' ? invocation.result : invocation.error,
+    );
+    expect(answers).toEqual([
+      { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: SAMPLE_CHALLENGE },
+      expect.objectContaining({ statusCode: 200 }),
+      expect.objectContaining({ statusCode: 200 }),
+      expect.objectContaining({ statusCode: 200 }),
+      expect.objectContaining({ statusCode: 401 }),
+    ]);
+  });
+
+  it('replies once to the two deliveries of the same message', () => {
+    expect(local.graphRequests).toHaveLength(1);
+    expect(local.graphRequests[0]).toMatchObject({
+      inReplyTo: SAMPLE_MESSAGE_ID,
+      authorization: `Bearer ${LOCAL_CREDENTIALS.accessToken}`,
+      body: { text: { body: 'Hello! How can I assist you today?' } },
+    });
+  });
+});

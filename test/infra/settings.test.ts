@@ -1,0 +1,130 @@
+import { App } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lambda/config/config';
+import { ENV } from '../../lambda/config/env-names';
+import { createCdkApp } from '../../lib/app';
+import { FUNCTION_LOGICAL_ID, LOCAL_INVOKE_VARIABLES } from '../../lib/identifiers';
+import { DEFAULT_SETTINGS, readSettings, SettingsError } from '../../lib/settings';
+import { WhatsappOnceStack } from '../../lib/whatsapp-once-stack';
+import { nagReport, type Synthesized, synthesize } from './synth';
+
+const context = (values: Record<string, unknown>) => ({ tryGetContext: (key: string) => values[key] });
+
+describe('readSettings', () => {
+  it('returns the documented defaults when the context sets nothing', () => {
+    expect(readSettings(context({}))).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('accepts command-line strings as well as JSON values', () => {
+    const settings = readSettings(
+      context({ dedupTtlDays: '10', tracing: 'true', reservedConcurrency: 5, logRetentionDays: '90' }),
+    );
+    expect(settings).toMatchObject({
+      dedupTtlDays: 10,
+      tracing: true,
+      reservedConcurrency: 5,
+      logRetentionDays: 90,
+    });
+  });
+
+  it('reports every invalid value at once', () => {
+    const read = () =>
+      readSettings(context({ dedupTtlDays: 7, timeoutSeconds: 30, logLevel: 'LOUD', alarmEmail: 'nobody' }));
+    expect(read).toThrow(SettingsError);
+    for (const key of ['dedupTtlDays', 'timeoutSeconds', 'logLevel', 'alarmEmail']) {
+      expect(read).toThrow(new RegExp(`${key} must`));
+    }
+  });
+
+  it('refuses a lease margin and duplicate wait that leave no time before the deadline', () => {
+    expect(() =>
+      readSettings(context({ timeoutSeconds: 6, leaseSafetyMs: 3000, inFlightWaitMs: 3000 })),
+    ).toThrow(/must be below timeoutSeconds/);
+  });
+
+  it('accepts only retention periods CloudWatch Logs offers', () => {
+    expect(() => readSettings(context({ logRetentionDays: 31 }))).toThrow(/logRetentionDays must be one of/);
+  });
+});
+
+describe('the stack with every user setting changed', () => {
+  let synthesized: Synthesized;
+  const fn = () => synthesized.template.findResources('AWS::Lambda::Function')[FUNCTION_LOGICAL_ID];
+  const variables = () => fn()?.Properties.Environment.Variables;
+
+  beforeAll(() => {
+    synthesized = synthesize(
+      {
+        secretName: 'prod/whatsapp-once',
+        tracing: true,
+        alarmEmail: 'ops@example.com',
+        stageName: 'prod',
+        reservedConcurrency: 20,
+        dedupTtlDays: 10,
+        leaseSafetyMs: 2500,
+        graphApiVersion: 'v25.0',
+        logLevel: 'DEBUG',
+      },
+      { bundle: false },
+    );
+  });
+
+  it('imports the named secret instead of creating one, and passes its name', () => {
+    synthesized.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(variables()[ENV.secretId]).toBe('prod/whatsapp-once');
+    expect(JSON.stringify(synthesized.template.findResources('AWS::IAM::Policy'))).toContain(
+      ':secret:prod/whatsapp-once-??????',
+    );
+  });
+
+  it('turns on active tracing, and cdk-nag still passes with the X-Ray wildcard acknowledged', () => {
+    expect(fn()?.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const report = nagReport(synthesized.outdir);
+    expect(report.violations).toEqual([]);
+    expect(report.suppressed.map((s) => s.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+
+  it('subscribes the alarm e-mail to the alarm topic', () => {
+    synthesized.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+
+  it('serves the webhook under the named stage', () => {
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod' });
+    expect(JSON.stringify(synthesized.template.findOutputs('CallbackUrl'))).toContain('/prod/webhook');
+  });
+
+  it('passes reserved concurrency, TTL, lease, Graph version and log level to the function', () => {
+    expect(fn()?.Properties.ReservedConcurrentExecutions).toBe(20);
+    expect(variables()).toMatchObject({
+      [ENV.dedupTtlSeconds]: String(10 * 86_400),
+      [ENV.leaseSafetyMs]: '2500',
+      [ENV.graphVersion]: 'v25.0',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+  });
+});
+
+describe('synth-time checks', () => {
+  it('declares the sam-local override variables, empty, only when localInvoke is set', () => {
+    const { template } = synthesize({ localInvoke: true }, { bundle: false });
+    const variables =
+      template.findResources('AWS::Lambda::Function')[FUNCTION_LOGICAL_ID]?.Properties.Environment.Variables;
+    for (const name of LOCAL_INVOKE_VARIABLES) expect(variables[name]).toBe('');
+  });
+
+  it("runs the runtime's parseConfig at synth, so settings it would refuse at cold start fail synth", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const settings = { ...DEFAULT_SETTINGS, leaseSafetyMs: 61_000 };
+    expect(() => new WhatsappOnceStack(app, 'Refused', { settings })).toThrow(ConfigError);
+  });
+
+  it('fails synth on an unacknowledged cdk-nag finding', () => {
+    const { app, stack } = createCdkApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new Topic(stack, 'TopicWithoutSsl');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
+  });
+});

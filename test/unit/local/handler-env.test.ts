@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { applyEnvironment, handlerEnvironment } from '../../../local/handler-env';
+import { parseStartOptions } from '../../../local/options';
+
+describe('handlerEnvironment', () => {
+  const options = parseStartOptions(['--app-secret', 's', '--verify-token', 'v'], {});
+
+  it('points the SDK at the local store and the handler at the sink', () => {
+    const env = handlerEnvironment(
+      options,
+      { dynamoDb: 'http://127.0.0.1:1', graph: 'http://127.0.0.1:2' },
+      { WHATSAPP_SECRET_ID: 'prod-secret', AWS_SESSION_TOKEN: 'real' },
+    );
+
+    expect(env).toMatchObject({
+      TABLE_NAME: 'whatsapp-once-local',
+      WHATSAPP_APP_SECRET: 's',
+      WHATSAPP_VERIFY_TOKEN: 'v',
+      WHATSAPP_ACCESS_TOKEN: 'local-sink-token',
+      GRAPH_API_BASE_URL: 'http://127.0.0.1:2',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1',
+      AWS_ACCESS_KEY_ID: 'local',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    expect(env).toHaveProperty('WHATSAPP_SECRET_ID', undefined);
+    expect(env).toHaveProperty('AWS_SESSION_TOKEN', undefined);
+  });
+
+  it("leaves the SDK's own endpoint and credentials alone for a real table", () => {
+    const env = handlerEnvironment(
+      options,
+      { dynamoDb: undefined, graph: undefined },
+      { AWS_PROFILE: 'dev' },
+    );
+
+    expect(env).not.toHaveProperty('AWS_ENDPOINT_URL_DYNAMODB');
+    expect(env).not.toHaveProperty('AWS_ACCESS_KEY_ID');
+    expect(env.GRAPH_API_BASE_URL).toBeUndefined();
+  });
+});
+
+describe('applyEnvironment', () => {
+  it('sets values and removes the ones set to undefined', () => {
+    const target: Record<string, string | undefined> = { KEEP: '1', DROP: '2' };
+    applyEnvironment({ DROP: undefined, ADD: '3' }, target);
+
+    expect(target).toEqual({ KEEP: '1', ADD: '3' });
+  });
+});

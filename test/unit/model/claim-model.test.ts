@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbClaimStore } from '../../../lambda/adapters/dynamodb-claim-store';
+import { DEFAULTS } from '../../../lambda/config/config';
+import { isFinal, type MessageOutcome } from '../../../lambda/domain/answer-message';
+
+// The SPIN model (model/*.pml) restates the code; these tests fail when the code changes under it,
+// so that whoever changes the code updates the model too (docs/PROTOCOL.md, "Keeping the model true").
+
+const source = (path: string): string => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+/** `mirrors: <name> ConditionExpression = "<expression>"` lines of the model. */
+function mirroredConditions(): Map<string, string> {
+  const lines = source('model/store.pml').matchAll(
+    /mirrors: ([\w ]+?) ConditionExpression =\s*(?:\*\s*)?"([^"]+)"/g,
+  );
+  return new Map([...lines].map(([, name, expression]) => [name as string, expression as string]));
+}
+
+const KEY = { tenantId: '106540352242922', messageId: 'wamid.A' };
+const FENCE = { owner: 'owner-1', attempt: 1 };
+const NOW = 1_800_000_000_123;
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const ddb = mockClient(documentClient);
+const store = new DynamoDbClaimStore(documentClient, 'claims', () => NOW);
+
+const lastUpdateCondition = (): string | undefined =>
+  ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input.ConditionExpression;
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+});
+
+describe('the claim model', () => {
+  it('mirrors the claim condition the store sends', async () => {
+    await store.claim(
+      KEY,
+      { ...FENCE, leaseUntil: NOW + 18_000, expiresAt: 1_800_691_200 },
+      { nowMs: NOW, takeoverBeforeMs: NOW - 3_000 },
+    );
+
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe(
+      mirroredConditions().get('claim'),
+    );
+  });
+
+  it('mirrors the fence of complete', async () => {
+    await store.complete(KEY, FENCE, 'wamid.out');
+
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get('fenced'));
+  });
+
+  it.each([
+    ['release', () => store.release(KEY, FENCE)],
+    ['markUnknown', () => store.markUnknown(KEY, FENCE, NOW + 30_000)],
+    ['markFailed', () => store.markFailed(KEY, FENCE, 131047)],
+  ])('mirrors the fence of %s, which also requires the claimed state', async (_name, write) => {
+    await write();
+
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get('fenced while claimed'));
+  });
+
+  it('mirrors the condition of a status confirming a send', async () => {
+    await store.confirmSent(KEY, 'wamid.out');
+
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get('confirmSent'));
+  });
+
+  it('has the claim states of the code, plus a missing item', () => {
+    const codeStates = /export type ClaimState = ([^;]+);/.exec(source('lambda/domain/claim-record.ts'))?.[1];
+    const modelStates = /mtype = \{ ABSENT, ([^}]+) \};/.exec(source('model/store.pml'))?.[1];
+
+    expect(modelStates?.split(', ').map((state) => state.toLowerCase())).toEqual(
+      codeStates?.split(' | ').map((state) => state.replaceAll("'", '')),
+    );
+  });
+
+  it('runs as many claim rounds per delivery as the use case', () => {
+    const code = /const MAX_CLAIM_ROUNDS = (\d+);/.exec(source('lambda/domain/answer-message.ts'))?.[1];
+    const model = /#define MAX_ROUNDS (\d+)/.exec(source('model/params.pml'))?.[1];
+
+    expect(model).toBe(code);
+  });
+
+  it('keeps the order of the default timings that its abstract clock relies on', () => {
+    // A Lambda that is not a zombie is dead when its claim can be taken over (SAFETY <= GRACE) ...
+    expect(DEFAULTS.leaseSafetyMs).toBeLessThanOrEqual(DEFAULTS.takeoverGraceMs);
+    // ... an ambiguous send waits longer for a status than a crashed one (AMB_GRACE > GRACE).
+    expect(DEFAULTS.ambiguousGraceMs).toBeGreaterThan(DEFAULTS.takeoverGraceMs);
+  });
+
+  it('answers 200 for the outcomes the model answers 200 for', () => {
+    const outcomes: [MessageOutcome, boolean][] = [
+      [{ kind: 'replied' }, true],
+      [{ kind: 'terminal', reason: 'permanent-error' }, true],
+      [{ kind: 'duplicate', reason: 'already-processed' }, true],
+      [{ kind: 'duplicate', reason: 'in-flight' }, true],
+      [{ kind: 'retry-later', reason: 'in-flight' }, false],
+      [{ kind: 'retry-later', reason: 'ambiguous-send' }, false],
+      [{ kind: 'retry-later', reason: 'send-failed' }, false],
+      [{ kind: 'store-error' }, false],
+    ];
+
+    expect(outcomes.map(([outcome]) => isFinal(outcome))).toEqual(outcomes.map(([, final]) => final));
+  });
+});
