@@ -47,6 +47,8 @@ export interface PlanFigures {
   handlerThrew: number;
   durationMs: number;
   finished: boolean;
+  /** Duplicated messages the handler itself detected and counted (its DoubleReplies metric). */
+  detectedDuplicates: number;
   /** Records that got a duplicate or a miss, with what happened to them. */
   failures: { pk: string; problem: 'duplicate' | 'miss'; timeline: string[] }[];
 }
@@ -117,6 +119,9 @@ export function planFigures(facts: PlanFacts): PlanFigures {
     handlerThrew: facts.ledger.handlerThrew,
     durationMs: facts.durationMs,
     finished: facts.finished,
+    detectedDuplicates: failures.filter(
+      (f) => f.problem === 'duplicate' && facts.ledger.detectedDoubleReplies.has(f.pk),
+    ).length,
     failures,
   };
 }

@@ -12,6 +12,8 @@ export class Ledger {
   readonly zombies = { started: 0, resumedAfterTakeover: 0, resumedAfterSettle: 0, resumedAtCap: 0 };
   invocations = 0;
   handlerThrew = 0;
+  /** Double replies the handler itself detected (its DoubleReplies metric), per record. */
+  readonly detectedDoubleReplies = new Set<string>();
   /** Per record, what happened to it and when (ms since the plan started): printed for a failing message. */
   readonly timeline = new Map<string, string[]>();
   private readonly startedAt = Date.now();

@@ -56,6 +56,9 @@ export function planDetail(plan: FaultPlan, f: PlanFigures & { load: [number, nu
           `- zombies: ${zombies.started}; resumed after takeover ${zombies.resumedAfterTakeover}, after settle ${zombies.resumedAfterSettle}, at cap ${zombies.resumedAtCap}`,
         ]
       : []),
+    ...(f.duplicates > 0
+      ? [`- duplicated messages the handler detected itself (DoubleReplies metric): ${f.detectedDuplicates}`]
+      : []),
     ...(f.handlerThrew > 0 ? [`- handler threw ${f.handlerThrew} times`] : []),
     ...(plan.expectsDuplicates ? [`- expected duplicates: ${plan.expectsDuplicates}`] : []),
     `- took ${(f.durationMs / 1000).toFixed(1)} s; machine load average ${f.load[0].toFixed(1)} -> ${f.load[1].toFixed(1)}`,

@@ -1,6 +1,7 @@
-import { buildApp, systemClock } from '../../lambda/app/build-app';
+import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
+import type { ProtocolObserver } from '../../lambda/domain/ports';
 import { webhookHandler } from '../../lambda/webhook-chain';
 import { signedPost } from '../../test/support/api-events';
 import { faultyBot } from '../../test/support/bot-faults';
@@ -60,6 +61,18 @@ export interface StormApp {
  * The real handler (`buildApp` + `webhookHandler`) over a fresh table in DynamoDB Local and a Graph
  * stub on 127.0.0.1, with the plan's faults injected at its ports.
  */
+/** The app with its protocol observer teed, so the ledger sees what the handler itself detected. */
+function withLedgerObserver(app: WebhookApp, ledger: Ledger): WebhookApp {
+  const observer: ProtocolObserver = {
+    ...app.deps.observer,
+    doubleReply: (key, attempts) => {
+      ledger.detectedDoubleReplies.add(recordKey(key));
+      app.deps.observer.doubleReply(key, attempts);
+    },
+  };
+  return { ...app, deps: { ...app.deps, observer } };
+}
+
 export async function startStormApp(options: {
   endpoint: string;
   plan: FaultPlan;
@@ -123,7 +136,7 @@ export async function startStormApp(options: {
   };
   // Lambda runs one invocation at a time per container: warm containers are reused.
   const warm: ReturnType<typeof webhookHandler>[] = [];
-  const container = () => warm.pop() ?? webhookHandler(buildApp(env, overrides));
+  const container = () => warm.pop() ?? webhookHandler(withLedgerObserver(buildApp(env, overrides), ledger));
   const busy = new Set<Invocation>();
 
   return {
