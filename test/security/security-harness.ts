@@ -10,7 +10,7 @@ import { type CapturedLogs, captureLogs, type Sensitive } from '../support/log-c
 
 export const SECRETS = {
   appSecret: 'app-secret-5e0c1f9a77d2',
-  accessToken: 'EAAGm0PX4ZCpsBA-access-token-91c3',
+  accessToken: 'fake-access-token-91c3b7e4d2',
   verifyToken: 'verify-token-2b8e04d6c1',
 };
 export const PHONE_NUMBER_ID = '106540352242922';
