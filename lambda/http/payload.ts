@@ -1,4 +1,10 @@
-import type { InboundMessage, StatusUpdate, ValueLevelError, WebhookBatch } from '../domain/messages';
+import {
+  type InboundMessage,
+  recordKey,
+  type StatusUpdate,
+  type ValueLevelError,
+  type WebhookBatch,
+} from '../domain/messages';
 
 export type WalkResult = { kind: 'batch'; batch: WebhookBatch } | { kind: 'ignored'; reason: string };
 
@@ -58,10 +64,14 @@ function walkValue(value: Json, batch: WebhookBatch): void {
   }
 }
 
+/** DynamoDB's limit for a partition key: a longer key could never be claimed, so it is malformed. */
+const MAX_KEY_BYTES = 2048;
+
 function toMessage(item: unknown, tenantId: string): InboundMessage | undefined {
   if (!isRecord(item)) return undefined;
   const messageId = nonEmpty(item.id);
   if (messageId === undefined) return undefined;
+  if (Buffer.byteLength(recordKey({ tenantId, messageId })) > MAX_KEY_BYTES) return undefined;
   return {
     key: { tenantId, messageId },
     replyTo: nonEmpty(item.from) ?? nonEmpty(item.from_user_id),

@@ -59,7 +59,10 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
         logger.debug('Claim settled', { ...ids(key), write });
         return;
       }
-      logger.error('Fenced write refused: another delivery owns this message now', { ...ids(key), write });
+      logger.error('Fenced write refused: the message was taken over or settled meanwhile', {
+        ...ids(key),
+        write,
+      });
       count(METRIC.fencedWritesRefused, ['write', write]);
     },
     storeError(key, operation, error) {

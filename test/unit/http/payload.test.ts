@@ -149,6 +149,31 @@ describe('walkWebhook on other shapes', () => {
     expect(walkWebhook(body)).toEqual({ kind: 'ignored', reason });
   });
 
+  it('counts a message whose key would exceed the 2048-byte DynamoDB key limit as malformed', () => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          changes: [
+            {
+              value: {
+                metadata: { phone_number_id: '106540352242922' },
+                messages: [
+                  { id: `wamid.${'x'.repeat(2100)}`, type: 'text' },
+                  { id: `wamid.${'y'.repeat(2000)}` },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const result = walkWebhook(body);
+    if (result.kind !== 'batch') throw new Error('expected a batch');
+    expect(result.batch.messages).toHaveLength(1);
+    expect(result.batch.malformed).toBe(1);
+  });
+
   it('counts items it cannot process as malformed instead of throwing', () => {
     const body = {
       object: 'whatsapp_business_account',

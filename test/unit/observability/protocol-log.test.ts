@@ -51,7 +51,7 @@ describe('protocolLog', () => {
     const o = observed();
     o.observer.settleWrite(KEY, 'complete', 'fenced-out');
     expect(o.error).toHaveBeenCalledWith(
-      'Fenced write refused: another delivery owns this message now',
+      'Fenced write refused: the message was taken over or settled meanwhile',
       expect.objectContaining({ write: 'complete' }),
     );
   });
