@@ -29,9 +29,12 @@ export interface StormFigures {
   requestsPerDelivery: number;
   readsPerMessage: number;
   latencyFirstMs: Percentiles;
+  /** First deliveries of messages without a simultaneous copy: no race for the claim. */
+  latencyFirstUncontendedMs: Percentiles;
   latencyCopiesMs: Percentiles;
   latencyByKindMs: Partial<Record<DeliveryKind, Percentiles>>;
   cpuMsPerDelivery: number;
+  cpuMsPerMessage: number;
   /** Summed handler time of every delivery of a message: what Lambda bills, per message. */
   handlerMsPerMessage: number;
   repliesPerMessage: number;
@@ -60,6 +63,9 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
   const redeliveries = deliveries.filter((d) => d.kind === 'redelivery').length;
   const planned = plannedDeliveries(plans);
   const kinds = [...new Set(deliveries.map((d) => d.kind))];
+  const raced = new Set(
+    plans.filter((p) => p.copies.some((c) => c.kind === 'simultaneous')).map((p) => p.index),
+  );
   const statuses: Record<string, number> = {};
   for (const d of deliveries) statuses[d.status] = (statuses[d.status] ?? 0) + 1;
   return {
@@ -75,11 +81,15 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     requestsPerDelivery: ratio(totalRequests(requests), deliveries.length),
     readsPerMessage: ratio(readRequests(requests), plans.length),
     latencyFirstMs: percentiles(deliveries.filter((d) => d.kind === 'first').map((d) => d.ms)),
+    latencyFirstUncontendedMs: percentiles(
+      deliveries.filter((d) => d.kind === 'first' && !raced.has(d.message)).map((d) => d.ms),
+    ),
     latencyCopiesMs: percentiles(deliveries.filter((d) => d.kind !== 'first').map((d) => d.ms)),
     latencyByKindMs: Object.fromEntries(
       kinds.map((kind) => [kind, percentiles(deliveries.filter((d) => d.kind === kind).map((d) => d.ms))]),
     ),
     cpuMsPerDelivery: ratio(sum(samples.map((s) => s.cpuMs)), deliveries.length),
+    cpuMsPerMessage: ratio(sum(samples.map((s) => s.cpuMs)), plans.length),
     handlerMsPerMessage: ratio(sum(deliveries.map((d) => d.ms)), plans.length),
     repliesPerMessage: ratio(sum([...replies.values()]), plans.length),
     messagesWithoutReply: plans.filter((p) => !replies.has(p.wamid)).length,

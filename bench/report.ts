@@ -46,6 +46,11 @@ const ROWS: Row[] = [
     ratio: ['latencyFirstP50', 'latencyFirstP95', 'latencyFirstP99'],
   },
   {
+    figure: '… of those, messages without a simultaneous copy',
+    cell: (t) => ms(t.storm.latencyFirstUncontendedMs),
+    ratio: ['latencyFirstUncontendedP50', 'latencyFirstUncontendedP95', 'latencyFirstUncontendedP99'],
+  },
+  {
     figure: 'storm: latency copies p50 / p95 / p99 ms',
     cell: (t) => ms(t.storm.latencyCopiesMs),
     ratio: ['latencyCopiesP50', 'latencyCopiesP95', 'latencyCopiesP99'],
