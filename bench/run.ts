@@ -11,7 +11,7 @@ import {
   startDynamoDbLocal,
 } from '../test/support/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../test/support/graph-stub';
-import { bundleBenchTargets, bundlePath, WORKER_BUNDLE } from './bundle';
+import { bundleBenchTargets, bundlePath, TARGET_ENTRIES, WORKER_BUNDLE } from './bundle';
 import { latencyChart } from './chart';
 import { measureColdStarts } from './cold-start';
 import { type CountingProxy, countsBetween, startCountingProxy } from './counting-proxy';
@@ -35,7 +35,14 @@ import { type MessagePlan, planMessages } from './workload';
  */
 const quick = process.argv.includes('--quick');
 const settings = quick ? QUICK : FULL;
-const outDir = quick ? 'dist/bench' : 'docs';
+/**
+ * `--cpu-prof`: workers run the TypeScript sources through tsx (so frames keep package and file
+ * names) and write V8 CPU profiles to dist/bench/profiles/<target>/. Figures from such a run are
+ * for finding causes only; the published ones come from the bundles.
+ */
+const profile = process.argv.includes('--cpu-prof');
+// Only a full run from the bundles is published in docs/.
+const outDir = quick || profile ? 'dist/bench' : 'docs';
 const APP_SECRET = 'bench-app-secret';
 const OURS_BUNDLE = 'dist/handler.mjs';
 
@@ -43,13 +50,27 @@ interface TargetSpec {
   name: TargetName;
   label: string;
   bundle: string;
+  /** The TypeScript entry, run through tsx when profiling so the profile names packages and files. */
+  source: string;
   color: string;
 }
 
 const SPECS: TargetSpec[] = [
-  { name: 'ours', label: 'whatsapp-once', bundle: OURS_BUNDLE, color: '#1b7f5b' },
-  { name: 'baseline', label: 'Powertools idempotency', bundle: bundlePath('baseline'), color: '#3b6fb6' },
-  { name: 'none', label: 'no dedup', bundle: bundlePath('none'), color: '#b0b0b0' },
+  { name: 'ours', label: 'whatsapp-once', bundle: OURS_BUNDLE, source: HANDLER_ENTRY, color: '#1b7f5b' },
+  {
+    name: 'baseline',
+    label: 'Powertools idempotency',
+    bundle: bundlePath('baseline'),
+    source: TARGET_ENTRIES.baseline,
+    color: '#3b6fb6',
+  },
+  {
+    name: 'none',
+    label: 'no dedup',
+    bundle: bundlePath('none'),
+    source: TARGET_ENTRIES.none,
+    color: '#b0b0b0',
+  },
 ];
 
 interface RunningTarget {
@@ -108,7 +129,7 @@ try {
   const result: BenchResult = {
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1_000),
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: `npm run bench${quick || profile ? ` --${quick ? ' --quick' : ''}${profile ? ' --cpu-prof' : ''}` : ''}`,
     machine: {
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -165,7 +186,14 @@ async function startTarget(spec: TargetSpec, db: RunningDynamoDb): Promise<Runni
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  const host = await startTargetHost(WORKER_BUNDLE, spec.bundle, env);
+  const host = profile
+    ? await startTargetHost(WORKER_BUNDLE, spec.source, env, [
+        '--import',
+        'tsx',
+        '--cpu-prof',
+        `--cpu-prof-dir=dist/bench/profiles/${spec.name}`,
+      ])
+    : await startTargetHost(WORKER_BUNDLE, spec.bundle, env);
   return { spec, env, proxy, graph, host, storm: [], throughput: [] };
 }
 
