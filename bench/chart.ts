@@ -39,7 +39,7 @@ export function latencyChart(series: ChartSeries[], subtitle: string): string {
       const ms = (top * tick) / 4;
       parts.push(
         `<line x1="${panel.left}" x2="${panel.left + PANEL_WIDTH}" y1="${y(ms)}" y2="${y(ms)}" stroke="#e5e5e5"/>`,
-        `<text x="${panel.left - 6}" y="${y(ms) + 4}" text-anchor="end" fill="#555">${format(ms)}</text>`,
+        `<text x="${panel.left - 6}" y="${y(ms) + 4}" text-anchor="end" fill="#555">${top >= 10 ? Math.round(ms) : format(ms)}</text>`,
       );
     }
     const groupWidth = PANEL_WIDTH / LEVELS.length;
@@ -76,7 +76,7 @@ export function latencyChart(series: ChartSeries[], subtitle: string): string {
 
 function niceCeiling(value: number): number {
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 2.5, 5, 10].find((f) => f * magnitude >= value) ?? 10;
+  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((f) => f * magnitude >= value) ?? 10;
   return step * magnitude;
 }
 

@@ -21,7 +21,7 @@ import { probeRequests, type RequestProbe } from './probe';
 import { progressLine } from './progress';
 import { resultTable } from './report';
 import { type BenchResult, checkTargets, ratiosTo, type TargetName, type TargetResult } from './results';
-import { FULL, QUICK } from './settings';
+import { settingsFrom } from './settings';
 import { runStorm } from './storm';
 import { tableForTarget } from './tables';
 import { startTargetHost, type TargetHost } from './target-host';
@@ -33,16 +33,16 @@ import { type MessagePlan, planMessages } from './workload';
  * each in its own worker process, over one DynamoDB Local (behind one counting proxy per target) and
  * one Graph stub per target, in interleaved rounds. Prints a table, writes JSON and an SVG chart.
  */
-const quick = process.argv.includes('--quick');
-const settings = quick ? QUICK : FULL;
+const args = process.argv.slice(2);
+const { settings, published } = settingsFrom(args);
 /**
  * `--cpu-prof`: workers run the TypeScript sources through tsx (so frames keep package and file
  * names) and write V8 CPU profiles to dist/bench/profiles/<target>/. Figures from such a run are
  * for finding causes only; the published ones come from the bundles.
  */
-const profile = process.argv.includes('--cpu-prof');
-// Only a full run from the bundles is published in docs/.
-const outDir = quick || profile ? 'dist/bench' : 'docs';
+const profile = args.includes('--cpu-prof');
+// Only a full run of the bundles with the published settings writes into docs/.
+const outDir = published && !profile ? 'docs' : 'dist/bench';
 const APP_SECRET = 'bench-app-secret';
 const OURS_BUNDLE = 'dist/handler.mjs';
 
@@ -129,7 +129,7 @@ try {
   const result: BenchResult = {
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1_000),
-    command: `npm run bench${quick || profile ? ` --${quick ? ' --quick' : ''}${profile ? ' --cpu-prof' : ''}` : ''}`,
+    command: ['npm run bench', ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
     machine: {
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',

@@ -41,3 +41,23 @@ export const QUICK: BenchSettings = {
   probeRepeats: 1,
   coldStartRuns: 3,
 };
+
+/**
+ * Settings from the command line: `--quick`, and any numeric knob as `--name=value` (for the
+ * sensitivity runs in docs/BENCHMARKS.md). Returns whether the run differs from the published one.
+ */
+export function settingsFrom(args: string[]): { settings: BenchSettings; published: boolean } {
+  const settings: BenchSettings = { ...(args.includes('--quick') ? QUICK : FULL) };
+  let published = !args.includes('--quick');
+  for (const arg of args) {
+    const match = /^--(\w+)=(\d+)$/.exec(arg);
+    if (!match) continue;
+    const [, name = '', value = ''] = match;
+    if (!(name in settings) || typeof settings[name as keyof BenchSettings] !== 'number') {
+      throw new Error(`unknown numeric setting --${name}`);
+    }
+    Object.assign(settings, { [name]: Number(value) });
+    published = false;
+  }
+  return { settings, published };
+}
