@@ -21,9 +21,9 @@ export interface BenchSettings {
 export const FULL: BenchSettings = {
   rounds: 3,
   warmupMessages: 30,
-  stormMessagesPerRound: 100,
+  stormMessagesPerRound: 150,
   stormArrivalsPerSecond: 40,
-  throughputMessagesPerRound: 150,
+  throughputMessagesPerRound: 200,
   throughputConcurrency: 16,
   graphDelayMs: 50,
   redeliveryDelaysMs: [250, 500, 1_000, 2_000],
