@@ -27,6 +27,7 @@ export interface StormFigures {
   requests: RequestCounts;
   requestsPerMessage: number;
   requestsPerDelivery: number;
+  writesPerMessage: number;
   readsPerMessage: number;
   latencyFirstMs: Percentiles;
   /** First deliveries of messages without a simultaneous copy: no race for the claim. */
@@ -79,6 +80,7 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     requests,
     requestsPerMessage: ratio(totalRequests(requests), plans.length),
     requestsPerDelivery: ratio(totalRequests(requests), deliveries.length),
+    writesPerMessage: ratio(totalRequests(requests) - readRequests(requests), plans.length),
     readsPerMessage: ratio(readRequests(requests), plans.length),
     latencyFirstMs: percentiles(deliveries.filter((d) => d.kind === 'first').map((d) => d.ms)),
     latencyFirstUncontendedMs: percentiles(

@@ -31,6 +31,7 @@ const ROWS: Row[] = [
     ratio: 'requestsPerMessage',
   },
   { figure: 'storm: DynamoDB requests per delivery', cell: (t) => n(t.storm.requestsPerDelivery) },
+  { figure: 'storm: writes (Put/Update/DeleteItem) per message', cell: (t) => n(t.storm.writesPerMessage) },
   { figure: 'storm: reads (GetItem) per message', cell: (t) => n(t.storm.readsPerMessage) },
   {
     figure: 'storm: extra invocations from non-2xx answers',
@@ -65,6 +66,7 @@ const ROWS: Row[] = [
     cell: (t) => n(t.storm.cpuMsPerDelivery),
     ratio: 'cpuMsPerDelivery',
   },
+  { figure: 'storm: CPU ms per message', cell: (t) => n(t.storm.cpuMsPerMessage), ratio: 'cpuMsPerMessage' },
   {
     figure: 'saturation: deliveries/s',
     cell: (t) => n(t.throughput.deliveriesPerSecond, 0),
