@@ -44,6 +44,8 @@ const profile = args.includes('--cpu-prof');
 // Only a full run of the bundles with the published settings writes into docs/.
 const outDir = published && !profile ? 'docs' : 'dist/bench';
 const APP_SECRET = 'bench-app-secret';
+/** Above this 1-min load average on this 2-core machine, other work skews the figures. */
+const BUSY_LOAD = 1.5;
 const OURS_BUNDLE = 'dist/handler.mjs';
 
 interface TargetSpec {
@@ -149,9 +151,15 @@ try {
     },
     checks: checkTargets(results.ours, results.baseline),
   };
+  const load = result.machine.loadAverage;
   progress.done(
-    `done in ${result.durationSeconds} s (load average at start ${loadAtStart.map(round2).join(' ')})`,
+    `done in ${result.durationSeconds} s; 1-min load average ${load.atStart[0]} at start, ${load.highestOneMinute} at most`,
   );
+  if (load.highestOneMinute > BUSY_LOAD) {
+    console.error(
+      `warning: the machine was busy (load above ${BUSY_LOAD}); latency and CPU figures are noisy`,
+    );
+  }
   report(result);
 } finally {
   for (const t of targets) {
