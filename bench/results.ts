@@ -31,6 +31,8 @@ export interface BenchResult {
     cpu: string;
     cores: number;
     loadAverage: { atStart: number[]; atEnd: number[]; highestOneMinute: number };
+    /** Percent of the machine's CPU time used by the bench's processes and by everything else. */
+    cpuShare: { benchPct: number; othersPct: number } | undefined;
   };
   versions: Record<string, string>;
   settings: BenchSettings;

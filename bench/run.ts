@@ -16,6 +16,7 @@ import { latencyChart } from './chart';
 import { measureColdStarts } from './cold-start';
 import { type CountingProxy, countsBetween, startCountingProxy } from './counting-proxy';
 import type { Delivery } from './deliveries';
+import { cpuTicks, machineShare } from './machine-share';
 import { type PhaseSample, stormFigures, throughputFigures } from './measure';
 import { probeRequests, type RequestProbe } from './probe';
 import { progressLine } from './progress';
@@ -44,8 +45,10 @@ const profile = args.includes('--cpu-prof');
 // Only a full run of the bundles with the published settings writes into docs/.
 const outDir = published && !profile ? 'docs' : 'dist/bench';
 const APP_SECRET = 'bench-app-secret';
-/** Above this 1-min load average on this 2-core machine, other work skews the figures. */
+/** Other work skews the figures: a 1-min load average above this at the start (2 cores)... */
 const BUSY_LOAD = 1.5;
+/** ...or other processes taking more than this share of the machine during the run. */
+const BUSY_OTHERS_PCT = 10;
 const OURS_BUNDLE = 'dist/handler.mjs';
 
 interface TargetSpec {
@@ -89,6 +92,7 @@ interface RunningTarget {
 const progress = progressLine();
 const startedAt = new Date();
 const loadAtStart = loadavg();
+const ticksAtStart = cpuTicks();
 let highestLoad = loadAtStart[0] ?? 0;
 const noteLoad = () => {
   highestLoad = Math.max(highestLoad, loadavg()[0] ?? 0);
@@ -141,6 +145,7 @@ try {
         atEnd: loadavg().map(round2),
         highestOneMinute: round2(highestLoad),
       },
+      cpuShare: machineShare(ticksAtStart, cpuTicks()),
     },
     versions: versions(),
     settings,
@@ -152,13 +157,16 @@ try {
     checks: checkTargets(results.ours, results.baseline),
   };
   const load = result.machine.loadAverage;
+  const share = result.machine.cpuShare;
   progress.done(
-    `done in ${result.durationSeconds} s; 1-min load average ${load.atStart[0]} at start, ${load.highestOneMinute} at most`,
+    `done in ${result.durationSeconds} s; 1-min load average ${load.atStart[0]} at start` +
+      (share ? `; other processes used ${share.othersPct} % of the machine meanwhile` : ''),
   );
-  if (load.highestOneMinute > BUSY_LOAD) {
-    console.error(
-      `warning: the machine was busy (load above ${BUSY_LOAD}); latency and CPU figures are noisy`,
-    );
+  if (
+    load.atStart[0] !== undefined &&
+    (load.atStart[0] > BUSY_LOAD || (share?.othersPct ?? 0) > BUSY_OTHERS_PCT)
+  ) {
+    console.error('warning: the machine was busy with other work; latency and CPU figures are noisy');
   }
   report(result);
 } finally {
