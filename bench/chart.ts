@@ -35,8 +35,9 @@ export function latencyChart(series: ChartSeries[], subtitle: string): string {
     parts.push(
       `<text x="${panel.left + PANEL_WIDTH / 2}" y="${PANEL_TOP - 10}" text-anchor="middle" font-weight="bold">${panel.title}</text>`,
     );
-    for (let tick = 0; tick <= 4; tick++) {
-      const ms = (top * tick) / 4;
+    const ticks = top % 4 === 0 ? 4 : 5;
+    for (let tick = 0; tick <= ticks; tick++) {
+      const ms = (top * tick) / ticks;
       parts.push(
         `<line x1="${panel.left}" x2="${panel.left + PANEL_WIDTH}" y1="${y(ms)}" y2="${y(ms)}" stroke="#e5e5e5"/>`,
         `<text x="${panel.left - 6}" y="${y(ms) + 4}" text-anchor="end" fill="#555">${top >= 10 ? Math.round(ms) : format(ms)}</text>`,
