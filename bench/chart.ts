@@ -27,6 +27,7 @@ export function latencyChart(series: ChartSeries[], subtitle: string): string {
   const y = (ms: number) => PANEL_BOTTOM - ((PANEL_BOTTOM - PANEL_TOP) * ms) / top;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<title>Handler latency p50, p95 and p99 per target: ${escapeXml(subtitle)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="16" font-weight="bold">Handler latency (ms), lower is better</text>`,
     `<text x="${WIDTH / 2}" y="40" text-anchor="middle" fill="#555">${escapeXml(subtitle)}</text>`,
