@@ -1,0 +1,42 @@
+import { build } from 'esbuild';
+import { BUNDLING } from '../lib/bundling';
+
+/** The comparison targets, bundled with the deployed handler's esbuild settings (lib/bundling.ts). */
+export const TARGET_ENTRIES = {
+  baseline: 'bench/targets/powertools-baseline.ts',
+  none: 'bench/targets/no-dedup.ts',
+} as const;
+
+export const OUT_DIR = 'dist/bench';
+export const WORKER_BUNDLE = `${OUT_DIR}/worker.mjs`;
+export const bundlePath = (name: keyof typeof TARGET_ENTRIES): string => `${OUT_DIR}/${name}.mjs`;
+
+/** Builds the baseline and no-dedup bundles and the worker that hosts a target in its own process. */
+export async function bundleBenchTargets(): Promise<void> {
+  for (const [name, entry] of Object.entries(TARGET_ENTRIES)) {
+    await build({
+      entryPoints: [entry],
+      outfile: `${OUT_DIR}/${name}.mjs`,
+      bundle: true,
+      format: BUNDLING.format,
+      platform: BUNDLING.platform,
+      target: BUNDLING.target,
+      minify: BUNDLING.minify,
+      sourcemap: BUNDLING.sourcemap,
+      sourcesContent: BUNDLING.sourcesContent,
+      mainFields: [...BUNDLING.mainFields],
+      banner: { js: BUNDLING.banner },
+      external: [...BUNDLING.external],
+      logLevel: 'warning',
+    });
+  }
+  await build({
+    entryPoints: ['bench/worker.ts'],
+    outfile: WORKER_BUNDLE,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: BUNDLING.target,
+    logLevel: 'warning',
+  });
+}

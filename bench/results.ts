@@ -1,0 +1,143 @@
+import type { ColdStart } from './cold-start';
+import type { StormFigures, ThroughputFigures } from './measure';
+import type { RequestProbe } from './probe';
+import type { BenchSettings } from './settings';
+import { ratio } from './stats';
+
+export type TargetName = 'ours' | 'baseline' | 'none';
+
+export interface TargetResult {
+  name: TargetName;
+  label: string;
+  probe: RequestProbe;
+  storm: StormFigures;
+  throughput: ThroughputFigures;
+  coldStart: ColdStart;
+}
+
+export interface Check {
+  target: string;
+  wanted: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  durationSeconds: number;
+  command: string;
+  machine: {
+    node: string;
+    cpu: string;
+    cores: number;
+    loadAverage: { atStart: number[]; atEnd: number[]; highestOneMinute: number };
+    /** Percent of the machine's CPU time used by the bench's processes and by everything else. */
+    cpuShare: { benchPct: number; othersPct: number } | undefined;
+  };
+  versions: Record<string, string>;
+  settings: BenchSettings;
+  targets: Record<TargetName, TargetResult>;
+  /** Each figure of this project and of no-dedup divided by the Powertools baseline's. */
+  ratios: Record<'ours' | 'none', Record<string, number>>;
+  checks: Check[];
+}
+
+/** The figures compared across targets, each as a ratio to the Powertools baseline. */
+export const COMPARED: Record<string, (t: TargetResult) => number> = {
+  requestsPerMessage: (t) => t.storm.requestsPerMessage,
+  latencyFirstP50: (t) => t.storm.latencyFirstMs.p50,
+  latencyFirstP95: (t) => t.storm.latencyFirstMs.p95,
+  latencyFirstP99: (t) => t.storm.latencyFirstMs.p99,
+  latencyFirstUncontendedP50: (t) => t.storm.latencyFirstUncontendedMs.p50,
+  latencyFirstUncontendedP95: (t) => t.storm.latencyFirstUncontendedMs.p95,
+  latencyFirstUncontendedP99: (t) => t.storm.latencyFirstUncontendedMs.p99,
+  latencyCopiesP50: (t) => t.storm.latencyCopiesMs.p50,
+  latencyCopiesP95: (t) => t.storm.latencyCopiesMs.p95,
+  latencyCopiesP99: (t) => t.storm.latencyCopiesMs.p99,
+  handlerMsPerMessage: (t) => t.storm.handlerMsPerMessage,
+  cpuMsPerDelivery: (t) => t.storm.cpuMsPerDelivery,
+  cpuMsPerMessage: (t) => t.storm.cpuMsPerMessage,
+  deliveriesPerSecond: (t) => t.throughput.deliveriesPerSecond,
+  messagesPerSecond: (t) => t.throughput.messagesPerSecond,
+  bundleBytes: (t) => t.coldStart.bundleBytes,
+  initMs: (t) => t.coldStart.initMsMedian,
+};
+
+export function ratiosTo(baseline: TargetResult, other: TargetResult): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(COMPARED).map(([name, pick]) => [name, ratio(pick(other), pick(baseline))]),
+  );
+}
+
+const x = (value: number) => `${value.toFixed(2)}x`;
+
+/** The issue's targets for this project's handler, checked against one run. */
+export function checkTargets(ours: TargetResult, baseline: TargetResult): Check[] {
+  const r = ratiosTo(baseline, ours);
+  const at = (name: string) => r[name] ?? Number.NaN;
+  return [
+    {
+      target: 'DynamoDB requests, first delivery',
+      wanted: '2',
+      measured: String(ours.probe.firstDelivery),
+      met: ours.probe.firstDelivery === 2,
+    },
+    {
+      target: 'DynamoDB requests, duplicate after completion',
+      wanted: '1, no read',
+      measured: `${ours.probe.duplicateAfterCompletion}, ${ours.probe.duplicateReads} reads`,
+      met: ours.probe.duplicateAfterCompletion === 1 && ours.probe.duplicateReads === 0,
+    },
+    {
+      target: 'extra invocations from non-2xx answers (storm)',
+      wanted: '< 2 %',
+      measured: `${ours.storm.extraInvocationsPct.toFixed(1)} % (Powertools ${baseline.storm.extraInvocationsPct.toFixed(1)} %)`,
+      met: ours.storm.extraInvocationsPct < 2,
+    },
+    {
+      target: 'p95 latency, first deliveries',
+      wanted: '<= 0.85x',
+      measured: x(at('latencyFirstP95')),
+      met: at('latencyFirstP95') <= 0.85,
+    },
+    {
+      target: 'p95 latency, copies',
+      wanted: '<= 0.85x',
+      measured: x(at('latencyCopiesP95')),
+      met: at('latencyCopiesP95') <= 0.85,
+    },
+    {
+      target: 'deliveries/s (saturation)',
+      wanted: '>= 1.2x',
+      measured: x(at('deliveriesPerSecond')),
+      met: at('deliveriesPerSecond') >= 1.2,
+    },
+    {
+      target: 'CPU per delivery',
+      wanted: '<= 0.9x',
+      measured: x(at('cpuMsPerDelivery')),
+      met: at('cpuMsPerDelivery') <= 0.9,
+    },
+    {
+      target: 'bundle size',
+      wanted: '< 1 MB',
+      measured: `${(ours.coldStart.bundleBytes / 1_000_000).toFixed(2)} MB`,
+      met: ours.coldStart.bundleBytes < 1_000_000,
+    },
+    {
+      target: 'module init (median)',
+      wanted: '< 150 ms',
+      measured: `${ours.coldStart.initMsMedian.toFixed(0)} ms`,
+      met: ours.coldStart.initMsMedian < 150,
+    },
+    {
+      target: 'replies: exactly one per message',
+      wanted: '0 extra, 0 missing',
+      measured: `${ours.storm.extraReplies + extraThroughput(ours)} extra, ${ours.storm.messagesWithoutReply} missing`,
+      met:
+        ours.storm.extraReplies === 0 && ours.storm.messagesWithoutReply === 0 && extraThroughput(ours) === 0,
+    },
+  ];
+}
+
+const extraThroughput = (t: TargetResult) => t.throughput.extraReplies;

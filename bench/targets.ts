@@ -1,0 +1,109 @@
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
+import { HANDLER_ENTRY } from '../lib/bundling';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localDynamoDbClient,
+  type RunningDynamoDb,
+} from '../test/support/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../test/support/graph-stub';
+import { bundlePath, TARGET_ENTRIES, WORKER_BUNDLE } from './bundle';
+import { type CountingProxy, startCountingProxy } from './counting-proxy';
+import type { PhaseSample } from './measure';
+import type { RequestProbe } from './probe';
+import type { TargetName } from './results';
+import { tableForTarget } from './tables';
+import { startTargetHost, type TargetHost } from './target-host';
+
+export const OURS_BUNDLE = 'dist/handler.mjs';
+
+export interface TargetSpec {
+  name: TargetName;
+  label: string;
+  bundle: string;
+  /** The TypeScript entry, run through tsx when profiling so the profile names packages and files. */
+  source: string;
+  color: string;
+}
+
+export const SPECS: TargetSpec[] = [
+  { name: 'ours', label: 'whatsapp-once', bundle: OURS_BUNDLE, source: HANDLER_ENTRY, color: '#1b7f5b' },
+  {
+    name: 'baseline',
+    label: 'Powertools idempotency',
+    bundle: bundlePath('baseline'),
+    source: TARGET_ENTRIES.baseline,
+    color: '#3b6fb6',
+  },
+  {
+    name: 'none',
+    label: 'no dedup',
+    bundle: bundlePath('none'),
+    source: TARGET_ENTRIES.none,
+    color: '#b0b0b0',
+  },
+];
+
+/** A target with its table, counting proxy, Graph stub and worker, and what its phases measured. */
+export interface RunningTarget {
+  spec: TargetSpec;
+  env: Record<string, string>;
+  proxy: CountingProxy;
+  graph: GraphStub;
+  host: TargetHost;
+  storm: PhaseSample[];
+  throughput: PhaseSample[];
+  probe?: RequestProbe;
+}
+
+export interface TargetOptions {
+  appSecret: string;
+  graphDelayMs: number;
+  /** Run the sources through tsx with a V8 CPU profile into dist/bench/profiles/<target>/. */
+  profile: boolean;
+}
+
+export async function startTarget(
+  spec: TargetSpec,
+  db: RunningDynamoDb,
+  options: TargetOptions,
+): Promise<RunningTarget> {
+  const admin = localDynamoDbClient(db.endpoint);
+  const tableName = await tableForTarget(admin, spec.name);
+  admin.destroy();
+  const proxy = await startCountingProxy(db.endpoint);
+  const graph = await startGraphStub();
+  graph.behave(() => ({ kind: 'accept', delayMs: options.graphDelayMs }));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+    AWS_LAMBDA_FUNCTION_NAME: 'whatsapp-once-bench',
+    TABLE_NAME: tableName ?? '',
+    WHATSAPP_APP_SECRET: options.appSecret,
+    WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+    GRAPH_API_BASE_URL: graph.baseUrl,
+    // As the CDK stack deploys it: INFO logs and EMF metrics on (both go to /dev/null here).
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+  const host = options.profile
+    ? await startTargetHost(WORKER_BUNDLE, spec.source, env, [
+        '--import',
+        'tsx',
+        '--cpu-prof',
+        `--cpu-prof-dir=dist/bench/profiles/${spec.name}`,
+      ])
+    : await startTargetHost(WORKER_BUNDLE, spec.bundle, env);
+  return { spec, env, proxy, graph, host, storm: [], throughput: [] };
+}
+
+export async function stopTarget(target: RunningTarget): Promise<void> {
+  await target.host.stop();
+  await target.graph.close();
+  await target.proxy.close();
+}

@@ -1,0 +1,71 @@
+import { type Delivery, isSuccess } from './deliveries';
+import type { TargetHost } from './target-host';
+import type { DeliveryKind, MessagePlan } from './workload';
+
+interface QueuedDelivery {
+  plan: MessagePlan;
+  kind: DeliveryKind;
+  redeliveries: number;
+  position: number;
+}
+
+/**
+ * The saturation phase: `concurrency` senders take deliveries from one queue as fast as the target
+ * answers. The same copies as the storm, placed in the queue instead of on a clock: a simultaneous
+ * copy next to its first delivery, a delayed one within the next half-window of senders, one after
+ * completion two windows later. A non-2xx answer goes back to the end of the queue (Meta's
+ * redelivery, without its wait), at most `maxRedeliveries` times per copy.
+ */
+export async function runThroughput(
+  host: TargetHost,
+  plans: MessagePlan[],
+  options: { concurrency: number; maxRedeliveries: number },
+  onDelivery: (delivery: Delivery) => void = () => undefined,
+): Promise<{ deliveries: Delivery[]; wallMs: number }> {
+  const { concurrency } = options;
+  const queue: QueuedDelivery[] = plans
+    .flatMap((plan) => [
+      { plan, kind: 'first' as DeliveryKind, redeliveries: 0, position: plan.index },
+      ...plan.copies.map((copy, n) => ({
+        plan,
+        kind: copy.kind as DeliveryKind,
+        redeliveries: 0,
+        position:
+          plan.index +
+          (copy.kind === 'simultaneous'
+            ? 0.01 * (n + 1)
+            : copy.kind === 'delayed'
+              ? (copy.afterMs / 150) * (concurrency / 2)
+              : 2 * concurrency + (copy.afterMs / 100) * concurrency),
+      })),
+    ])
+    .sort((a, b) => a.position - b.position);
+
+  const deliveries: Delivery[] = [];
+  let running = 0;
+  const sender = async () => {
+    for (;;) {
+      const next = queue.shift();
+      if (next === undefined) {
+        if (running === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      running++;
+      const delivery: Delivery = {
+        ...(await host.invoke(next.plan.event)),
+        message: next.plan.index,
+        kind: next.kind,
+      };
+      running--;
+      deliveries.push(delivery);
+      onDelivery(delivery);
+      if (!isSuccess(delivery.status) && next.redeliveries < options.maxRedeliveries) {
+        queue.push({ ...next, kind: 'redelivery', redeliveries: next.redeliveries + 1 });
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  return { deliveries, wallMs: performance.now() - started };
+}
