@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { BUNDLING } from '../lib/bundling';
+import { BUNDLING, esbuildOptionsFor } from '../lib/bundling';
 
 /** The comparison targets, bundled with the deployed handler's esbuild settings (lib/bundling.ts). */
 export const TARGET_ENTRIES = {
@@ -14,21 +14,7 @@ export const bundlePath = (name: keyof typeof TARGET_ENTRIES): string => `${OUT_
 /** Builds the baseline and no-dedup bundles and the worker that hosts a target in its own process. */
 export async function bundleBenchTargets(): Promise<void> {
   for (const [name, entry] of Object.entries(TARGET_ENTRIES)) {
-    await build({
-      entryPoints: [entry],
-      outfile: `${OUT_DIR}/${name}.mjs`,
-      bundle: true,
-      format: BUNDLING.format,
-      platform: BUNDLING.platform,
-      target: BUNDLING.target,
-      minify: BUNDLING.minify,
-      sourcemap: BUNDLING.sourcemap,
-      sourcesContent: BUNDLING.sourcesContent,
-      mainFields: [...BUNDLING.mainFields],
-      banner: { js: BUNDLING.banner },
-      external: [...BUNDLING.external],
-      logLevel: 'warning',
-    });
+    await build(esbuildOptionsFor(entry, `${OUT_DIR}/${name}.mjs`));
   }
   await build({
     entryPoints: ['bench/worker.ts'],

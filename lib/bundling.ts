@@ -1,7 +1,9 @@
 /**
  * The esbuild settings of the webhook bundle, shared by `npm run build` and the CDK function so the
- * bundle you test locally is the bundle you deploy. Plain data: no CDK or esbuild import here.
+ * bundle you test locally is the bundle you deploy. Plain data: no CDK import, esbuild only as types.
  */
+import type { BuildOptions } from 'esbuild';
+
 export const HANDLER_ENTRY = 'lambda/handler.ts';
 export const HANDLER_EXPORT = 'handler';
 
@@ -19,3 +21,20 @@ export const BUNDLING = {
   // Ship the pinned AWS SDK instead of the runtime's, so what was tested is what runs.
   external: [] as string[],
 } as const;
+
+/** esbuild options for one entry bundled exactly like the handler (npm run build, the benchmark's targets). */
+export const esbuildOptionsFor = (entry: string, outfile: string): BuildOptions => ({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  format: BUNDLING.format,
+  platform: BUNDLING.platform,
+  target: BUNDLING.target,
+  minify: BUNDLING.minify,
+  sourcemap: BUNDLING.sourcemap,
+  sourcesContent: BUNDLING.sourcesContent,
+  mainFields: [...BUNDLING.mainFields],
+  banner: { js: BUNDLING.banner },
+  external: [...BUNDLING.external],
+  logLevel: 'warning',
+});

@@ -7,7 +7,7 @@ import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-a
 import type { Clock } from '../../lambda/domain/ports';
 import { webhookHandler } from '../../lambda/webhook-chain';
 import { lambdaContext, signedPost } from '../support/api-events';
-import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
+import { countingDynamoDbClient, createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../support/graph-stub';
 import { metaJson } from '../support/meta-json';
 
@@ -46,16 +46,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const admin = localDynamoDbClient(endpoint);
   await createClaimTable(admin, tableName);
 
-  const requests: Record<string, number> = {};
-  const client = localDynamoDbClient(endpoint);
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      requests[name] = (requests[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const { client, requests } = countingDynamoDbClient(endpoint);
 
   const graph = await startGraphStub();
   const clock = shiftableClock();

@@ -4,7 +4,7 @@ import { inject, vi } from 'vitest';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
 import { webhookHandler } from '../../lambda/webhook-chain';
 import { lambdaContext } from '../support/api-events';
-import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
+import { countingDynamoDbClient, createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../support/graph-stub';
 import { type CapturedLogs, captureLogs, type Sensitive } from '../support/log-capture';
 
@@ -48,16 +48,7 @@ export async function startSecurityHarness(env: Record<string, string> = {}): Pr
   await createClaimTable(admin, tableName);
   admin.destroy();
 
-  const requests: Record<string, number> = {};
-  const client = localDynamoDbClient(endpoint);
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      requests[name] = (requests[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const { client, requests } = countingDynamoDbClient(endpoint);
   const graph = await startGraphStub();
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   const app = buildApp(

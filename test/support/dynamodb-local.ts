@@ -69,6 +69,24 @@ export function localDynamoDbClient(
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...options });
 }
 
+/** A client for DynamoDB Local that counts the requests it sends, by command name (PutItemCommand...). */
+export function countingDynamoDbClient(endpoint: string): {
+  client: DynamoDBClient;
+  requests: Record<string, number>;
+} {
+  const requests: Record<string, number> = {};
+  const client = localDynamoDbClient(endpoint);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      requests[name] = (requests[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return { client, requests };
+}
+
 /** The table exactly as the CDK stack defines it: string partition key `pk`, TTL on `expiresAt`. */
 export async function createClaimTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
