@@ -223,7 +223,7 @@ const STATES: readonly ClaimState[] = ['claimed', 'unknown', 'released', 'done',
 
 /** Validates a stored item; anything unexpected is a store error, never a guess. */
 function toRecord(item: Record<string, unknown>): ClaimRecord {
-  const { state, owner, attempt, leaseUntil, outboundId, errorCode } = item;
+  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
   const validState = STATES.find((known) => known === state);
   if (
@@ -243,5 +243,6 @@ function toRecord(item: Record<string, unknown>): ClaimRecord {
     expiresAt,
     outboundId: typeof outboundId === 'string' ? outboundId : undefined,
     errorCode: typeof errorCode === 'number' ? errorCode : undefined,
+    claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
   };
 }

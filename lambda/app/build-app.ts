@@ -10,6 +10,7 @@ import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config
 import { secretsLoader } from '../config/secrets';
 import type { AnswerDeps } from '../domain/answer-message';
 import { defaultBot } from '../domain/default-bot';
+import { ownerPace } from '../domain/owner-pace';
 import type { Bot, Clock } from '../domain/ports';
 import { protocolLog } from '../observability/protocol-log';
 import { createTelemetry } from '../observability/telemetry';
@@ -58,6 +59,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
       bot: overrides.bot ?? defaultBot,
       clock,
       newOwner: randomUUID,
+      pace: ownerPace(),
       observer: protocolLog(logger, metrics),
       tuning: config.protocol,
     },

@@ -10,6 +10,7 @@ import {
   isSettled,
 } from './claim-record';
 import type { InboundMessage, MessageKey } from './messages';
+import { type OwnerPace, pollDelay } from './owner-pace';
 import type { Bot, Clock, ProtocolObserver, ReplySender, SendResult } from './ports';
 import type { ProtocolTuning } from './tuning';
 
@@ -20,6 +21,7 @@ export interface AnswerDeps {
   clock: Clock;
   newOwner: () => string;
   observer: ProtocolObserver;
+  pace: OwnerPace;
   tuning: ProtocolTuning;
 }
 
@@ -45,7 +47,6 @@ const MAX_CLAIM_ROUNDS = 4;
 const MIN_SEND_WINDOW_MS = 500;
 /** The Graph call must end this long before the lease does. */
 const SEND_MARGIN_MS = 250;
-const POLL_DELAYS_MS = [50, 100, 200, 400];
 const SETTLE_RETRY_DELAYS_MS = [50, 150, 400];
 
 /**
@@ -102,14 +103,14 @@ async function claimThenAnswer(
     );
     if (result.won) {
       observer.claimed(key, attempt, result.previous?.state);
-      return answerAsOwner(deps, message, fence, leaseUntil);
+      return answerAsOwner(deps, message, fence, leaseUntil, now);
     }
 
     let current: ClaimRecord | undefined = result.current;
     for (let poll = 0; current && isInFlight(deps, current); poll++) {
       if (!waited) observer.duplicate(key, 'in-flight');
       waited = true;
-      const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)] ?? 0;
+      const delay = pollDelay(deps.pace, poll, current.claimedAt, clock.now());
       if (clock.now() + delay > waitUntil) {
         observer.inFlightWaitEnded(key, 'still-in-flight');
         return retryLater('in-flight');
@@ -134,6 +135,7 @@ async function answerAsOwner(
   message: InboundMessage,
   fence: Fence,
   leaseUntil: number,
+  claimedAt: number,
 ): Promise<MessageOutcome> {
   const { key } = message;
   let text: string;
@@ -151,6 +153,7 @@ async function answerAsOwner(
     case 'sent':
       deps.observer.replySent(key, fence.attempt);
       await settle(deps, key, 'complete', () => deps.claims.complete(key, fence, result.outboundId));
+      deps.pace.observe(deps.clock.now() - claimedAt);
       return { kind: 'replied' };
     case 'permanent':
       await settle(deps, key, 'failed', () => deps.claims.markFailed(key, fence, result.code));

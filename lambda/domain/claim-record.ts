@@ -19,6 +19,8 @@ export interface ClaimRecord {
   expiresAt: number;
   outboundId?: string | undefined;
   errorCode?: number | undefined;
+  /** Epoch ms of the claim write, as the owner's clock saw it: copies time their polls by it. */
+  claimedAt?: number | undefined;
 }
 
 /** Identifies one owner of one attempt; every write after the claim is conditioned on it. */

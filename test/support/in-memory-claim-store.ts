@@ -44,6 +44,7 @@ export class InMemoryClaimStore implements ClaimStore {
       attempt: claim.attempt,
       leaseUntil: claim.leaseUntil,
       expiresAt: claim.expiresAt,
+      claimedAt: clock.nowMs,
     });
     return { won: true, previous: current };
   }

@@ -2,6 +2,7 @@ import { parseConfig } from '../../../lambda/config/config';
 import type { AnswerDeps } from '../../../lambda/domain/answer-message';
 import { defaultBot } from '../../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../../lambda/domain/messages';
+import { ownerPace } from '../../../lambda/domain/owner-pace';
 import type { OutboundReply, SendResult } from '../../../lambda/domain/ports';
 import type { ProtocolTuning } from '../../../lambda/domain/tuning';
 import { FakeClock } from '../../support/fake-clock';
@@ -37,6 +38,7 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
     observer,
     bot: defaultBot,
     newOwner: () => `owner-${++owners}`,
+    pace: ownerPace(),
     tuning: { ...TUNING, ...tuning },
     replies: {
       async send(reply) {
