@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { signedPost } from '../test/support/api-events';
 import { messagesWebhook, metaJson, type TextMessageSpec } from '../test/support/meta-json';
+import { mulberry32 } from '../test/support/seeded-random';
 
 /** How a copy of a message reaches the handler, relative to its first delivery. */
 export type CopyKind = 'simultaneous' | 'delayed' | 'after-completion';
@@ -92,15 +93,3 @@ export function planMessages(shape: WorkloadShape, label: string, appSecret: str
 /** Deliveries the plans make before any redelivery (1 + copies each). */
 export const plannedDeliveries = (plans: MessagePlan[]): number =>
   plans.reduce((sum, plan) => sum + 1 + plan.copies.length, 0);
-
-/** A small seeded generator, so every target and every run sees the same workload shape. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -8,7 +8,7 @@ export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch';
 
 /**
  * Checks Meta's `X-Hub-Signature-256` over the raw body bytes exactly as received: re-serialised JSON
- * loses Meta's `\/` and `\uXXXX` escapes and would not verify. Never throws; compares in constant time.
+ * loses Meta's `\/` and `\u00e9`-style escapes and would not verify. Never throws; compares in constant time.
  */
 export function checkSignature(
   rawBody: Buffer,

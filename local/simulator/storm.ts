@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../test/support/seeded-random';
 import { type Redelivery, redeliveryDelay, sleep } from './meta-client';
 import type { Message, Simulation } from './simulation';
 
@@ -29,17 +30,8 @@ export interface StormProgress {
   elapsedMs: number;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same storm. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The same seed gives the same storm. */
+export const seededRandom = mulberry32;
 
 /** Each message gets 1..copies deliveries; extra copies are half at the same instant, half late. */
 export function planCopies(
