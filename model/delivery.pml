@@ -1,5 +1,5 @@
 /*
- * One delivery of the message through answerMessage (lambda/domain/answer-message.ts): claim
+ * One delivery of the message through answerMessage (lambda/domain/answer-message.ts, answer-as-owner.ts): claim
  * rounds, the in-flight wait, takeover, the send with retries inside the lease, the settle write,
  * and the HTTP answer (handle-delivery.ts and http/responses.ts: 200 only for a final outcome).
  */

@@ -1,4 +1,4 @@
-import { encodeCallbackData } from './callback-data';
+import { answerAsOwner, MIN_SEND_WINDOW_MS } from './answer-as-owner';
 import {
   type ClaimClock,
   type ClaimRecord,
@@ -6,13 +6,17 @@ import {
   canTakeOver,
   epochSeconds,
   type Fence,
-  type FencedWrite,
   isSettled,
+  isStoreError,
 } from './claim-record';
-import type { InboundMessage, MessageKey } from './messages';
+import type { InboundMessage } from './messages';
+import { type MessageOutcome, retryLater } from './outcomes';
 import { type OwnerPace, pollDelay } from './owner-pace';
-import type { Bot, Clock, ProtocolObserver, ReplySender, SendResult } from './ports';
+import type { Bot, Clock, ProtocolObserver, ReplySender } from './ports';
 import type { ProtocolTuning } from './tuning';
+
+export { MAX_REPLY_LENGTH } from './answer-as-owner';
+export { isFinal, type MessageOutcome, type RetryReason } from './outcomes';
 
 export interface AnswerDeps {
   claims: ClaimStore;
@@ -25,29 +29,8 @@ export interface AnswerDeps {
   tuning: ProtocolTuning;
 }
 
-export type RetryReason = 'in-flight' | 'send-failed' | 'ambiguous-send' | 'no-time-left' | 'contended';
-
-/** What happened to one inbound message in one delivery. */
-export type MessageOutcome =
-  | { kind: 'replied' }
-  | { kind: 'terminal'; reason: 'permanent-error' | 'no-address' }
-  | { kind: 'no-reply' }
-  | { kind: 'duplicate'; reason: 'already-processed' | 'in-flight' | 'same-batch' }
-  | { kind: 'retry-later'; reason: RetryReason }
-  | { kind: 'store-error' };
-
-/** Done or terminal: Meta need not deliver this message again. */
-export const isFinal = (outcome: MessageOutcome): boolean =>
-  outcome.kind !== 'retry-later' && outcome.kind !== 'store-error';
-
-export const MAX_REPLY_LENGTH = 4096;
 /** Claim rounds per delivery: first try, takeover, and a lost race or two. */
 const MAX_CLAIM_ROUNDS = 4;
-/** A send needs at least this long inside the lease, or it is not started. */
-const MIN_SEND_WINDOW_MS = 500;
-/** The Graph call must end this long before the lease does. */
-const SEND_MARGIN_MS = 250;
-const SETTLE_RETRY_DELAYS_MS = [50, 150, 400];
 
 /**
  * Answers one inbound message at most once across every delivery of it: claim, then send as owner.
@@ -130,111 +113,6 @@ async function claimThenAnswer(
   return retryLater('contended');
 }
 
-async function answerAsOwner(
-  deps: AnswerDeps,
-  message: InboundMessage,
-  fence: Fence,
-  leaseUntil: number,
-  claimedAt: number,
-): Promise<MessageOutcome> {
-  const { key } = message;
-  let text: string;
-  try {
-    text = (await deps.bot.compose(message)).slice(0, MAX_REPLY_LENGTH);
-  } catch (error) {
-    const detail = `bot failed: ${error instanceof Error ? error.name : 'unknown error'}`;
-    deps.observer.replyFailed(key, { kind: 'retryable', code: undefined, detail }, false);
-    await settle(deps, key, 'release', () => deps.claims.release(key, fence));
-    return retryLater('send-failed');
-  }
-
-  const result = await sendWithRetries(deps, message, text, fence, leaseUntil);
-  switch (result.kind) {
-    case 'sent':
-      deps.observer.replySent(key, fence.attempt);
-      await settle(deps, key, 'complete', () => deps.claims.complete(key, fence, result.outboundId));
-      deps.pace.observe(deps.clock.now() - claimedAt);
-      return { kind: 'replied' };
-    case 'permanent':
-      await settle(deps, key, 'failed', () => deps.claims.markFailed(key, fence, result.code));
-      return { kind: 'terminal', reason: 'permanent-error' };
-    case 'ambiguous': {
-      const confirmBy = deps.clock.now() + deps.tuning.ambiguousGraceMs;
-      await settle(deps, key, 'unknown', () => deps.claims.markUnknown(key, fence, confirmBy));
-      return retryLater('ambiguous-send');
-    }
-    case 'retryable':
-      await settle(deps, key, 'release', () => deps.claims.release(key, fence));
-      return retryLater('send-failed');
-  }
-}
-
-/** Retries retryable Graph errors with backoff, never letting a call outlive the lease. */
-async function sendWithRetries(
-  deps: AnswerDeps,
-  message: InboundMessage,
-  text: string,
-  fence: Fence,
-  leaseUntil: number,
-): Promise<SendResult> {
-  const { clock, tuning, observer } = deps;
-  const callbackData = encodeCallbackData({ key: message.key, attempt: fence.attempt });
-  let last: SendResult = { kind: 'retryable', code: undefined, detail: 'no time left in the lease to send' };
-  for (let attempt = 1; attempt <= tuning.sendMaxAttempts; attempt++) {
-    const leaseLeft = leaseUntil - SEND_MARGIN_MS - clock.now();
-    if (leaseLeft < MIN_SEND_WINDOW_MS) break;
-    const timeoutMs = Math.min(tuning.sendTimeoutMs, leaseLeft);
-    last = await deps.replies.send({
-      tenantId: message.key.tenantId,
-      to: message.replyTo ?? '',
-      text,
-      inReplyTo: message.key.messageId,
-      callbackData,
-      timeoutMs,
-    });
-    if (last.kind === 'sent') return last;
-    // Permanent and ambiguous failures end the attempt, but are reported like the rest (log, metric).
-    if (last.kind !== 'retryable') {
-      observer.replyFailed(message.key, last, false);
-      return last;
-    }
-    const backoff = 200 * 2 ** (attempt - 1);
-    const willRetry =
-      attempt < tuning.sendMaxAttempts &&
-      clock.now() + backoff + MIN_SEND_WINDOW_MS + SEND_MARGIN_MS < leaseUntil;
-    observer.replyFailed(message.key, last, willRetry);
-    if (!willRetry) return last;
-    await clock.sleep(backoff);
-  }
-  return last;
-}
-
-/**
- * A fenced write after the claim, retried on store errors while time allows. When it still fails
- * the lease runs out and a later delivery decides; a `sent` status can still settle a sent reply.
- */
-async function settle(
-  deps: AnswerDeps,
-  key: MessageKey,
-  write: 'complete' | 'release' | 'unknown' | 'failed',
-  run: () => Promise<FencedWrite>,
-): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      deps.observer.settleWrite(key, write, await run());
-      return;
-    } catch (error) {
-      if (!isStoreError(error)) throw error;
-      const delay = SETTLE_RETRY_DELAYS_MS[attempt];
-      if (delay === undefined) {
-        deps.observer.storeError(key, write, error.cause);
-        return;
-      }
-      await deps.clock.sleep(delay);
-    }
-  }
-}
-
 function isInFlight(deps: AnswerDeps, record: ClaimRecord): boolean {
   return !isSettled(record) && !canTakeOver(record, claimClock(deps, deps.clock.now()));
 }
@@ -242,8 +120,3 @@ function isInFlight(deps: AnswerDeps, record: ClaimRecord): boolean {
 function claimClock(deps: AnswerDeps, nowMs: number): ClaimClock {
   return { nowMs, takeoverBeforeMs: nowMs - deps.tuning.takeoverGraceMs };
 }
-
-const retryLater = (reason: RetryReason): MessageOutcome => ({ kind: 'retry-later', reason });
-
-const isStoreError = (error: unknown): error is Error & { operation: string } =>
-  error instanceof Error && error.name === 'ClaimStoreError';

@@ -78,6 +78,10 @@ export class ClaimStoreError extends Error {
   }
 }
 
+/** By name, not instanceof: two copies of a module in a bundle must still agree. */
+export const isStoreError = (error: unknown): error is ClaimStoreError =>
+  error instanceof Error && error.name === 'ClaimStoreError';
+
 export const isSettled = (record: ClaimRecord): boolean =>
   record.state === 'done' || record.state === 'failed';
 

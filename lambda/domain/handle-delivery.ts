@@ -1,4 +1,5 @@
 import { type AnswerDeps, answerMessage, isFinal, type MessageOutcome } from './answer-message';
+import { isStoreError } from './claim-record';
 import { recordKey, type WebhookBatch } from './messages';
 import { reconcileStatus } from './reconcile-status';
 
@@ -42,7 +43,7 @@ export async function handleDelivery(
       await reconcileStatus(deps, status);
       return true;
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'ClaimStoreError')) throw error;
+      if (!isStoreError(error)) throw error;
       deps.observer.storeError({ tenantId: status.tenantId, messageId: status.outboundId }, 'confirm', error);
       return false;
     }

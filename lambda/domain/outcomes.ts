@@ -1,0 +1,17 @@
+/** Why a message must be delivered again: Meta gets a 5xx. */
+export type RetryReason = 'in-flight' | 'send-failed' | 'ambiguous-send' | 'no-time-left' | 'contended';
+
+/** What happened to one inbound message in one delivery. */
+export type MessageOutcome =
+  | { kind: 'replied' }
+  | { kind: 'terminal'; reason: 'permanent-error' | 'no-address' }
+  | { kind: 'no-reply' }
+  | { kind: 'duplicate'; reason: 'already-processed' | 'in-flight' | 'same-batch' }
+  | { kind: 'retry-later'; reason: RetryReason }
+  | { kind: 'store-error' };
+
+/** Done or terminal: Meta need not deliver this message again. */
+export const isFinal = (outcome: MessageOutcome): boolean =>
+  outcome.kind !== 'retry-later' && outcome.kind !== 'store-error';
+
+export const retryLater = (reason: RetryReason): MessageOutcome => ({ kind: 'retry-later', reason });
