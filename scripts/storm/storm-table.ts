@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type AttributeValue,
-  DeleteTableCommand,
-  GetItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createClaimTable, localDynamoDbClient } from '../../test/support/dynamodb-local';
+import { createClaimTable, localDynamoDbClient, readRawItem } from '../../test/support/dynamodb-local';
 import type { Ledger } from './ledger';
 
 /** A paused zombie resumes at the latest after this long, taken over or not. */
@@ -28,12 +23,7 @@ export async function stormTable(endpoint: string, planName: string) {
   const admin = localDynamoDbClient(endpoint);
   await createClaimTable(admin, tableName);
 
-  const read = async (pk: string) => {
-    const { Item } = await admin.send(
-      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
-    );
-    return Item ? unmarshall(Item) : undefined;
-  };
+  const read = (pk: string) => readRawItem(admin, tableName, pk);
 
   return {
     tableName,

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject } from 'vitest';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import type { Clock } from '../../lambda/domain/ports';
 import { webhookHandler } from '../../lambda/webhook-chain';
 import { lambdaContext, signedPost } from '../support/api-events';
-import { countingDynamoDbClient, createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
+import {
+  countingDynamoDbClient,
+  createClaimTable,
+  localDynamoDbClient,
+  readRawItem,
+} from '../support/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../support/graph-stub';
 import { metaJson } from '../support/meta-json';
 
@@ -75,16 +78,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       if (typeof result !== 'object') throw new Error('handler returned a bare string');
       return result;
     },
-    async record(messageId) {
-      const { Item } = await admin.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { pk: { S: `${PHONE_NUMBER_ID}#${messageId}` } },
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? unmarshall(Item) : undefined;
-    },
+    record: (messageId) => readRawItem(admin, tableName, `${PHONE_NUMBER_ID}#${messageId}`),
     resetCounts() {
       for (const name of Object.keys(requests)) delete requests[name];
     },

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { inject } from 'vitest';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import { defaultBot } from '../../lambda/domain/default-bot';
@@ -9,7 +7,7 @@ import { webhookHandler } from '../../lambda/webhook-chain';
 import { signedPost } from '../support/api-events';
 import { type BotFault, faultyBot } from '../support/bot-faults';
 import { type DynamoFaultOptions, injectDynamoDbFaults } from '../support/dynamodb-faults';
-import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
+import { createClaimTable, localDynamoDbClient, readRawItem } from '../support/dynamodb-local';
 import { type FetchFaultOptions, faultyFetch } from '../support/fetch-faults';
 import { type GraphStub, startGraphStub } from '../support/graph-stub';
 import { gatedClock, type Invocation } from '../support/invocation-scope';
@@ -85,16 +83,7 @@ export async function startFaultHarness(options: FaultHarnessOptions = {}): Prom
         signedPost(typeof body === 'string' ? body : metaJson(body), APP_SECRET),
         remainingMs,
       ),
-    async record(messageId) {
-      const { Item } = await admin.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { pk: { S: `${PHONE_NUMBER_ID}#${messageId}` } },
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? unmarshall(Item) : undefined;
-    },
+    record: (messageId) => readRawItem(admin, tableName, `${PHONE_NUMBER_ID}#${messageId}`),
     async close() {
       await graph.close();
       client.destroy();

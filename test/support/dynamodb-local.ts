@@ -6,9 +6,11 @@ import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
 
 /** Credentials DynamoDB Local accepts; it checks nothing, but the SDK wants some. */
@@ -85,6 +87,22 @@ export function countingDynamoDbClient(endpoint: string): {
     { step: 'initialize', name: 'countRequests' },
   );
   return { client, requests };
+}
+
+/** The raw stored item of `pk` (a consistent read), for tests and tools that check the table itself. */
+export async function readRawItem(
+  client: DynamoDBClient,
+  tableName: string,
+  pk: string,
+): Promise<ReturnType<typeof unmarshall> | undefined> {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { [TABLE_SCHEMA.partitionKey]: { S: pk } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? unmarshall(Item) : undefined;
 }
 
 /** The table exactly as the CDK stack defines it: string partition key `pk`, TTL on `expiresAt`. */
