@@ -6,8 +6,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
 import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
-import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config';
-import { secretsLoader } from '../config/secrets';
+import { type Config, parseConfig } from '../config/config';
+import { type SecretsProvider, secretsProvider } from '../config/secrets';
 import type { AnswerDeps } from '../domain/answer-message';
 import { defaultBot } from '../domain/default-bot';
 import { ownerPace } from '../domain/owner-pace';
@@ -18,7 +18,7 @@ import { createTelemetry } from '../observability/telemetry';
 /** Everything one container needs, built once at cold start. */
 export interface WebhookApp {
   config: Config;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: SecretsProvider;
   deps: AnswerDeps;
   forward: Forwarder | undefined;
   logger: Logger;
@@ -42,7 +42,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
   const config = parseConfig(env);
   const { logger, metrics } = createTelemetry();
   const clock = overrides.clock ?? systemClock;
-  const secrets = secretsLoader(config.secrets);
+  const secrets = secretsProvider(config.secrets, clock.now);
   // No explicit endpoint: the SDK's standard AWS_ENDPOINT_URL_DYNAMODB points it at a local server.
   const documentClient = DynamoDBDocumentClient.from(overrides.dynamoDb ?? new DynamoDBClient({}));
   return {
@@ -53,7 +53,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
       replies: graphReplySender({
         baseUrl: config.graphBaseUrl,
         version: config.graphVersion,
-        accessToken: async () => (await secrets()).accessToken,
+        accessToken: async () => (await secrets.current()).accessToken,
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       }),
       bot: overrides.bot ?? defaultBot,
