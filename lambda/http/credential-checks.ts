@@ -41,15 +41,12 @@ export async function authenticatePost(
     if (check !== 'valid') return { kind: 'rejected', check };
     return unfilled.length > 0 ? { kind: 'not-configured', placeholders: unfilled } : { kind: 'verified' };
   };
-  const first = judge(await secrets.current());
-  const trigger: RefreshTrigger | undefined =
-    first.kind === 'not-configured'
-      ? 'placeholder'
-      : first.kind === 'rejected' && first.check === 'mismatch'
-        ? 'signature-mismatch'
-        : undefined;
-  const outcome =
-    trigger === undefined ? first : await judgeAfterRefresh(secrets, trigger, observer, judge, first);
+  const outcome = await judgeWithOneRefresh(secrets, observer, judge, (first) => {
+    if (first.kind === 'not-configured') return 'placeholder';
+    // A missing or malformed header is the sender's fault whatever the secret holds.
+    if (first.kind === 'rejected' && first.check === 'mismatch') return 'signature-mismatch';
+    return undefined;
+  });
   if (outcome.kind === 'rejected') observer.signatureRejected(outcome.check);
   if (outcome.kind === 'not-configured') observer.notConfigured('webhook', outcome.placeholders);
   return outcome;
@@ -66,27 +63,28 @@ export async function checkHandshake(
     if (unfilled.length > 0) return { kind: 'not-configured', placeholders: unfilled };
     return { kind: 'handshake', result: answerHandshake(rawQueryString, values.verifyToken) };
   };
-  const first = judge(await secrets.current());
-  const trigger: RefreshTrigger | undefined =
-    first.kind === 'not-configured'
-      ? 'placeholder'
-      : first.result.kind === 'wrong-token'
-        ? 'wrong-verify-token'
-        : undefined;
-  const outcome =
-    trigger === undefined ? first : await judgeAfterRefresh(secrets, trigger, observer, judge, first);
+  const outcome = await judgeWithOneRefresh(secrets, observer, judge, (first) => {
+    if (first.kind === 'not-configured') return 'placeholder';
+    if (first.result.kind === 'wrong-token') return 'wrong-verify-token';
+    return undefined;
+  });
   if (outcome.kind === 'not-configured') observer.notConfigured('handshake', outcome.placeholders);
   return outcome;
 }
 
-/** Judges again only when the re-read brought other values; otherwise the first answer stands. */
-async function judgeAfterRefresh<T>(
+/**
+ * Judges with the cached secret; when that answer could come from a stale secret, re-reads it
+ * (rate-limited) and judges again only if the values changed.
+ */
+async function judgeWithOneRefresh<T>(
   secrets: SecretsProvider,
-  trigger: RefreshTrigger,
   observer: CredentialObserver,
   judge: (values: WhatsAppSecrets) => T,
-  first: T,
+  refreshTrigger: (first: T) => RefreshTrigger | undefined,
 ): Promise<T> {
+  const first = judge(await secrets.current());
+  const trigger = refreshTrigger(first);
+  if (trigger === undefined) return first;
   const refresh = await secrets.refresh();
   observer.secretRefreshed(trigger, refresh);
   return refresh.kind === 'refreshed' && refresh.changed ? judge(refresh.secrets) : first;
