@@ -8,10 +8,16 @@ import { STACK_ID } from '../../lib/identifiers';
 import { DEFAULT_SETTINGS } from '../../lib/settings';
 import { type Synthesized, synthesize } from './synth';
 
-/** docs/OPERATIONS.md promises that every command in it is one the code takes: this holds it to that. */
-const doc = readFileSync('docs/OPERATIONS.md', 'utf8');
-const commands = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((block) => block[1] ?? '').join('\n');
+/**
+ * docs/OPERATIONS.md promises that every command in it is one the code takes: this holds it to that.
+ * Its last section describes queued mode (#11) ahead of its stack; that part is only checked to
+ * explain the alarms the stack creates once it has landed.
+ */
+const PENDING_SECTION = '## Queued mode (issue #11): not in this stack yet';
+const [doc = '', pending = ''] = readFileSync('docs/OPERATIONS.md', 'utf8').split(PENDING_SECTION);
 const all = (pattern: RegExp, text: string) => [...text.matchAll(pattern)].map((match) => match[1] ?? '');
+const commands = all(/```sh\n([\s\S]*?)```/g, doc).join('\n');
+const alarmRows = (text: string) => all(/^\| `(\w+)` \|/gm, text);
 
 let synthesized: Synthesized;
 beforeAll(() => {
@@ -62,17 +68,19 @@ describe('docs/OPERATIONS.md', () => {
     for (const name of named) expect(outputs).toContain(name);
   });
 
-  it('explains every alarm the stack creates, and no other', () => {
+  it('explains every alarm the stack creates, and no alarm it does not', () => {
     const created = synthesized.stack.node
       .findAll()
       .filter((construct) => construct instanceof Alarm)
       .map((alarm) => alarm.node.id)
       .sort();
-    const explained = all(
-      /^\| `(\w+)` \|/gm,
-      doc.slice(doc.indexOf('## Alarms'), doc.indexOf('## Replay')),
-    ).sort();
-    expect(explained).toEqual(created);
+    const explained = alarmRows(doc.slice(doc.indexOf('## Alarms'), doc.indexOf('## Replay')));
+    for (const alarm of created) {
+      expect([...explained, ...alarmRows(pending)], `docs/OPERATIONS.md does not explain ${alarm}`).toContain(
+        alarm,
+      );
+    }
+    for (const alarm of explained) expect(created).toContain(alarm);
   });
 
   it('finds the function log group by a logical id prefix that matches it alone', () => {
