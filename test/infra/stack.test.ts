@@ -110,17 +110,25 @@ describe('least privilege', () => {
       )
       .flatMap((document) => document.Statement);
 
-  it('allows exactly the four item actions, on the table ARN only', () => {
+  it('allows exactly the three item actions the claim store sends, on the table ARN only', () => {
     const [tableId] = only('AWS::DynamoDB::Table');
     const dynamo = statements().filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(dynamo).toHaveLength(1);
     expect([dynamo[0]?.Action].flat().sort()).toEqual([
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
     expect(dynamo[0]?.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+  });
+
+  it('grants no delete or batch write on any resource: records leave by TTL, nothing deletes', () => {
+    const actions = statements().flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    expect(actions.filter((action) => typeof action === 'string' && action.startsWith('dynamodb:*'))).toEqual(
+      [],
+    );
   });
 
   it('reads only its own secret, and nothing grants a wildcard resource', () => {
