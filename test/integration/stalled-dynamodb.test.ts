@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
 import {
   createDynamoDbClient,
@@ -26,6 +26,10 @@ beforeAll(async () => {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP port');
   endpoint = `http://127.0.0.1:${address.port}`;
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
 });
 
 afterAll(async () => {
@@ -86,7 +90,6 @@ describe('DynamoDB client against a server that accepts and never answers', () =
     const started = Date.now();
 
     const response = await webhookHandler(app)(signedPost(body, 'stalled-app-secret'), lambdaContext(25_000));
-    vi.unstubAllEnvs();
 
     expect(response).toMatchObject({ statusCode: 500 });
     // It reached the stalled server and waited out every attempt: not a fast failure of another kind.
