@@ -13,6 +13,11 @@
 #include "steps.pml"
 
 #define MAX_LEASE_ROUNDS 3
+/* The item the lease lost to, as returned: a lease or grace not run out yet ... */
+#define LIVE ((cstate == CLAIMED || cstate == UNKNOWN) && clease[me] >= -GRACE)
+/* ... of the very attempt this re-drive observed: it came early */
+#define EARLY_REDRIVE (sqs && catt == trig && obs == trig && LIVE)
+#define FORGET obs = 0; round = 0; won = false; cstate = ABSENT; catt = 0; cexpired = false; clease[me] = 0
 
 proctype Worker(byte me) {
   byte trig, obs, att, catt, rdAtt, round;   /* trig: the attempt the trigger observed; obs: the lease's */
@@ -32,42 +37,42 @@ end_idle:
 lease_round:
   /* deliverQueued (lambda/domain/deliver-queued.ts): up to MAX_LEASE_ROUNDS leases */
   if
-  :: round == MAX_LEASE_ROUNDS -> rdAtt = obs; goto redrive   /* contended */
+  :: round == MAX_LEASE_ROUNDS -> atomic { rdAtt = obs; FORGET; goto redrive }   /* contended */
   :: else
   fi;
   STEP(
     if
-    :: LEASE_LEFT(me) < MIN_SEND -> won = false; rdAtt = obs; goto redrive   /* no time left */
+    :: LEASE_LEFT(me) < MIN_SEND -> rdAtt = obs; FORGET; goto redrive   /* no time left */
     :: else -> lease(me, obs)
     fi);
-  if
-  :: won -> att = obs + 1; goto owner
-  :: else
-  fi;
-  if
-  :: SETTLED(cstate) -> goto ack
-  /* A re-drive that came before its attempt's lease (or grace) ended: the code enqueues it again
-     for when it is due and acks; here it is handed back, as if received again later (a crash
-     between the two leaves two copies: a redelivery, as a crash before an ack gives). */
-  :: sqs && catt == trig && obs == trig && (cstate == CLAIMED || cstate == UNKNOWN) && clease[me] >= -GRACE ->
-       atomic { printf("MODEL w%d: early; the re-drive waits again\n", me); goto finish }
+  /* One local decision on what the lease returned; what it no longer needs is forgotten. */
+  atomic {
+    if
+    :: won -> att = obs + 1; FORGET; goto owner
+    :: else
+    fi;
+    if
+    :: SETTLED(cstate) -> FORGET; goto ack
+    /* A re-drive that came before its attempt's lease (or grace) ended: the code enqueues it
+       again for when it is due and acks; here it is handed back, as if received again later (a
+       crash between the two leaves two copies: a redelivery, as a crash before an ack gives). */
+    :: EARLY_REDRIVE -> printf("MODEL w%d: early; the re-drive waits again\n", me); goto finish
 #ifdef CONTRACT_LOST_RULE
-  /* the rule as the design contract states it: re-drive a live lease, else "someone else moved
-     it on", ack */
-  :: !(sqs && catt == trig && obs == trig) && (cstate == CLAIMED || cstate == UNKNOWN) && clease[me] >= -GRACE ->
-       rdAtt = catt; goto redrive
-  :: !SETTLED(cstate) && !((cstate == CLAIMED || cstate == UNKNOWN) && clease[me] >= -GRACE) -> goto ack
+    /* the rule as the design contract states it: re-drive a live lease, else "someone else
+       moved it on": ack */
+    :: !EARLY_REDRIVE && LIVE -> rdAtt = catt; FORGET; goto redrive
+    :: !SETTLED(cstate) && !LIVE -> FORGET; goto ack
 #else
-  /* a live lease or grace: re-drive when it ends */
-  :: !(sqs && catt == trig && obs == trig) && (cstate == CLAIMED || cstate == UNKNOWN) && clease[me] >= -GRACE ->
-       rdAtt = catt; goto redrive
-  /* released by another owner, which may have died before enqueuing its own re-drive */
-  :: cstate == RELEASED -> rdAtt = catt; goto redrive
-  /* queued again, or a dead owner's lease: lease again at the attempt it is at now */
-  :: cstate == QUEUED || ((cstate == CLAIMED || cstate == UNKNOWN) && clease[me] < -GRACE) ->
-       obs = catt; round++; goto lease_round
+    /* a live lease or grace: re-drive when it ends */
+    :: !EARLY_REDRIVE && LIVE -> rdAtt = catt; FORGET; goto redrive
+    /* released by another owner, which may have died before enqueuing its own re-drive */
+    :: cstate == RELEASED -> rdAtt = catt; FORGET; goto redrive
+    /* queued again, or a dead owner's lease: lease again at the attempt it is at now */
+    :: cstate == QUEUED || ((cstate == CLAIMED || cstate == UNKNOWN) && !LIVE) ->
+         obs = catt; round++; cstate = ABSENT; catt = 0; clease[me] = 0; goto lease_round
 #endif
-  fi;
+    fi
+  };
 
 owner:
   STEP(
@@ -76,18 +81,19 @@ owner:
     :: else -> graphCall(att)
     fi);
   if
-  :: result == SENT -> STEP(fencedWrite(me, att, COMPLETE)); goto ack
-  :: result == PERMANENT -> STEP(fencedWrite(me, att, MARK_FAILED)); goto ack
-  :: result == AMBIGUOUS_SEND ->
-       STEP(fencedWrite(me, att, MARK_UNKNOWN)); rdAtt = att   /* due at confirmBy */
-  :: else -> STEP(fencedWrite(me, att, RELEASE)); rdAtt = att   /* due after a backoff */
+  :: result == SENT -> STEP(fencedWrite(me, att, COMPLETE); att = 0; result = NOTHING); goto ack
+  :: result == PERMANENT -> STEP(fencedWrite(me, att, MARK_FAILED); att = 0; result = NOTHING); goto ack
+  :: result == AMBIGUOUS_SEND ->   /* the re-drive is due at confirmBy */
+       STEP(fencedWrite(me, att, MARK_UNKNOWN); rdAtt = att; att = 0; result = NOTHING)
+  :: else ->   /* retryable, bot threw, no time left: the re-drive is due after a backoff */
+       STEP(fencedWrite(me, att, RELEASE); rdAtt = att; att = 0; result = NOTHING)
   fi;
 #ifdef MUT_ACK_WITHOUT_REDRIVE
   goto ack;   /* mutant: the trigger is acked and nothing will wake the message again */
 #endif
 
 redrive:
-  STEP(addRedrive(rdAtt); printf("MODEL w%d: enqueues a re-drive of attempt %d\n", me, rdAtt));
+  STEP(addRedrive(rdAtt); printf("MODEL w%d: enqueues a re-drive of attempt %d\n", me, rdAtt); rdAtt = 0);
 
 ack:
   STEP(

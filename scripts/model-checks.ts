@@ -33,20 +33,35 @@ const EXCEPTION_LINE = 'no status came';
 const QUEUED_CHECKS: Check[] = (
   [
     {
-      name: 'queued: safety',
-      claim: 'P1 no double reply but the exception, P3q 200 only once durable, P4, P7 nothing lost, P8',
-      defines: [],
+      name: 'queued: safety, two faults',
+      claim: 'P1 but the exception, P3q 200 once durable, P4, P7 nothing lost, P8; no stall',
+      defines: ['F_PAUSE=0'],
+      mode: 'safety',
+      violatedBy: [],
+      collapse: true,
+    },
+    {
+      name: 'queued: safety, one fault',
+      claim: 'the same with any one fault, a stall (then a kill or a zombie) included',
+      defines: ['FAULTS=1'],
       mode: 'safety',
       violatedBy: [],
       collapse: true,
     },
     {
       name: 'queued: under assumption A',
-      claim: 'P1 strict: with statuses in time, never two replies that reached the user',
-      defines: ['STATUS_PROMPT', 'STRICT_NO_DOUBLE'],
+      claim: 'P1 strict: with statuses in time, never two replies that reached the user; no stall',
+      defines: ['STATUS_PROMPT', 'STRICT_NO_DOUBLE', 'F_PAUSE=0'],
       mode: 'safety',
       violatedBy: [],
       collapse: true,
+    },
+    {
+      name: 'queued: liveness',
+      claim: 'P2 every message gets a reply or a terminal outcome (weak fairness, non-Zeno); one fault',
+      defines: ['LIVENESS', 'FAULTS=1'],
+      mode: 'liveness',
+      violatedBy: [],
     },
     {
       name: 'queued: exception',

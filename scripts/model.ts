@@ -108,7 +108,7 @@ const figure = (value: number | undefined): string =>
 
 function print(outcome: Outcome): void {
   const { check, report, ok, verdict, trail, wallSeconds } = outcome;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(30)} ${verdict}`);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(34)} ${verdict}`);
   console.log(`     ${check.claim}`);
   if (check.note !== undefined) console.log(`     note: ${check.note}`);
   console.log(
