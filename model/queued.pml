@@ -36,11 +36,16 @@ end_meta:
  * worker, no stream record, no re-drive), the reply has reached the user or the message is
  * terminal. Meta's one stray copy may still come, but nothing may rely on it.
  */
+#if NSLOT == 2
+#define NO_WORKER (!busy[0] && !busy[1])
+#elif NSLOT == 3
+#define NO_WORKER (!busy[0] && !busy[1] && !busy[2])
+#endif
 bool lostMessage;
 active proctype NoLoss() {
 end_watch:
   atomic {
-    acked && !whBusy && !ANY_TRIGGER && !busy[0] && !busy[1] && !(reached > 0 || permanentSeen) ->
+    acked && !whBusy && !ANY_TRIGGER && NO_WORKER && !(reached > 0 || permanentSeen) ->
       lostMessage = true;
       assert(!lostMessage)   /* P7 */
   }

@@ -21,6 +21,7 @@ byte qPend[MAXATT];   /* R(a) not acked */
 byte qHeld[MAXATT];   /* R(a) held by running workers */
 #define QMAX 4        /* R(a) pending at once; more is a model-bound error */
 
+/* Attempts 1 .. MAXATT - 1 (params.pml: 8). */
 #define ANY_OF(x) (x[1] || x[2] || x[3] || x[4] || x[5] || x[6] || x[7])
 #define ANY_TRIGGER (ANY_OF(sPend) || ANY_OF(qPend))
 
