@@ -12,7 +12,11 @@ import {
   epochSeconds,
   type Fence,
   type FencedWrite,
+  type LeaseResult,
   type NewClaim,
+  type NewLease,
+  type NewQueuedClaim,
+  type OutboxEntry,
 } from '../domain/claim-record';
 import { type MessageKey, recordKey } from '../domain/messages';
 
@@ -26,7 +30,7 @@ const NAMES = {
 } as const;
 
 /** The claim condition, clause by clause. */
-const CLAIM_CONDITION = [
+export const CLAIM_CONDITION = [
   // A message never seen before.
   'attribute_not_exists(#pk)',
   // A record past its TTL: DynamoDB deletes expired items lazily (up to days later), so compare ourselves.
@@ -39,6 +43,36 @@ const CLAIM_CONDITION = [
 
 const { '#owner': _owner, ...CLAIM_NAMES } = NAMES;
 
+/** The worker's lease (queued mode), clause by clause. */
+export const LEASE_CONDITION = [
+  // Fenced on the attempt the trigger (stream record or re-drive) observed: of every trigger that
+  // saw this attempt, one wins; a stale trigger of an earlier attempt cannot take a later one.
+  '#attempt = :observed',
+  // Waiting for a worker (queued, or given back after a retryable failure), or its owner's lease
+  // plus grace has run out (a worker killed mid-send, an ambiguous send whose grace is over).
+  '(#state IN (:queued, :released) OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))',
+].join(' AND ');
+
+/**
+ * The reply's inputs on a queued record, and the key in plain attributes so the worker can read a
+ * stream record without splitting `pk`. Removed (but the key) when the record is done or failed.
+ */
+export const OUTBOX_ATTRIBUTES = {
+  tenantId: 'tenantId',
+  messageId: 'messageId',
+  replyTo: 'replyTo',
+  type: 'type',
+  text: 'text',
+  msgTimestamp: 'msgTimestamp',
+  queuedAt: 'queuedAt',
+} as const;
+const CONTENT_ATTRIBUTES = [
+  OUTBOX_ATTRIBUTES.replyTo,
+  OUTBOX_ATTRIBUTES.type,
+  OUTBOX_ATTRIBUTES.text,
+  OUTBOX_ATTRIBUTES.msgTimestamp,
+];
+
 /** Every write after the claim is fenced: a zombie whose lease was taken over cannot overwrite. */
 const FENCE = '#owner = :owner AND #attempt = :attempt';
 
@@ -49,25 +83,97 @@ export class DynamoDbClaimStore implements ClaimStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
+  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
+    return this.conditionalPut('claim', key, claim.attempt, clock, {
+      state: 'claimed' satisfies ClaimState,
+      owner: claim.owner,
+      attempt: claim.attempt,
+      leaseUntil: claim.leaseUntil,
+      [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
+      claimedAt: clock.nowMs,
+    });
+  }
+
+  enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult> {
+    const { outbox } = claim;
+    return this.conditionalPut('enqueue', key, claim.attempt, clock, {
+      state: 'queued' satisfies ClaimState,
+      // No owner holds a lease yet: the worker's lease condition takes a queued record at once.
+      owner: '',
+      attempt: claim.attempt,
+      leaseUntil: 0,
+      [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
+      [OUTBOX_ATTRIBUTES.tenantId]: key.tenantId,
+      [OUTBOX_ATTRIBUTES.messageId]: key.messageId,
+      [OUTBOX_ATTRIBUTES.replyTo]: outbox.replyTo,
+      [OUTBOX_ATTRIBUTES.type]: outbox.type,
+      ...(outbox.text === undefined ? {} : { [OUTBOX_ATTRIBUTES.text]: outbox.text }),
+      [OUTBOX_ATTRIBUTES.msgTimestamp]: outbox.msgTimestamp,
+      [OUTBOX_ATTRIBUTES.queuedAt]: outbox.queuedAt,
+    });
+  }
+
+  async lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          UpdateExpression:
+            'SET #state = :claimed, #owner = :owner, #attempt = :attempt, #leaseUntil = :leaseUntil, #claimedAt = :now',
+          ConditionExpression: LEASE_CONDITION,
+          ExpressionAttributeNames: {
+            '#state': NAMES['#state'],
+            '#owner': NAMES['#owner'],
+            '#attempt': NAMES['#attempt'],
+            '#leaseUntil': NAMES['#leaseUntil'],
+            '#claimedAt': 'claimedAt',
+          },
+          ExpressionAttributeValues: {
+            ':observed': lease.observedAttempt,
+            ':attempt': lease.observedAttempt + 1,
+            ':owner': lease.owner,
+            ':leaseUntil': lease.leaseUntil,
+            ':now': clock.nowMs,
+            ':queued': 'queued',
+            ':released': 'released',
+            ':claimed': 'claimed',
+            ':unknown': 'unknown',
+            ':takeoverBefore': clock.takeoverBeforeMs,
+          },
+          // The leased record with the reply's inputs, on success: no read before the send.
+          ReturnValues: 'ALL_NEW',
+          // What blocked, on failure: settled, leased by someone else, or moved on.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      if (!Attributes) throw new Error('a successful lease returned no record');
+      return { won: true, record: toRecord(Attributes) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new ClaimStoreError('lease', { cause: error });
+      const item = itemOf(error);
+      return { won: false, current: item ? toRecord(unmarshall(item)) : await this.read(key) };
+    }
+  }
+
+  /** One conditional PutItem under CLAIM_CONDITION: the claim of inline mode and queued mode alike. */
+  private async conditionalPut(
+    operation: 'claim' | 'enqueue',
+    key: MessageKey,
+    attempt: number,
+    clock: ClaimClock,
+    item: Record<string, string | number>,
+  ): Promise<ClaimResult> {
     try {
       const { Attributes } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            [TABLE_SCHEMA.partitionKey]: recordKey(key),
-            state: 'claimed' satisfies ClaimState,
-            owner: claim.owner,
-            attempt: claim.attempt,
-            leaseUntil: claim.leaseUntil,
-            [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
-            claimedAt: clock.nowMs,
-          },
+          Item: { [TABLE_SCHEMA.partitionKey]: recordKey(key), ...item },
           ConditionExpression: CLAIM_CONDITION,
           ExpressionAttributeNames: CLAIM_NAMES,
           ExpressionAttributeValues: {
             ':nowSeconds': epochSeconds(clock.nowMs),
-            ':attempt': claim.attempt,
+            ':attempt': attempt,
             ':released': 'released',
             ':claimed': 'claimed',
             ':unknown': 'unknown',
@@ -81,7 +187,7 @@ export class DynamoDbClaimStore implements ClaimStore {
       );
       return { won: true, previous: Attributes ? toRecord(Attributes) : undefined };
     } catch (error) {
-      if (!isConditionFailure(error)) throw new ClaimStoreError('claim', { cause: error });
+      if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
       const item = itemOf(error);
       return { won: false, current: item ? toRecord(unmarshall(item)) : await this.read(key) };
@@ -108,7 +214,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     if (outboundId !== undefined) values.outboundId = outboundId;
     // A status may have recorded the first reply that reached the user already: keep that proof, so
     // a later status of a second reply is recognised as a double reply.
-    return this.fencedUpdate('complete', key, fence, values, false, ['outboundId']);
+    return this.fencedUpdate('complete', key, fence, values, false, ['outboundId'], CONTENT_ATTRIBUTES);
   }
 
   release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
@@ -122,7 +228,7 @@ export class DynamoDbClaimStore implements ClaimStore {
   markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite> {
     const values: Record<string, string | number> = { state: 'failed' };
     if (errorCode !== undefined) values.errorCode = errorCode;
-    return this.fencedUpdate('markFailed', key, fence, values, true);
+    return this.fencedUpdate('markFailed', key, fence, values, true, [], CONTENT_ATTRIBUTES);
   }
 
   async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
@@ -131,7 +237,7 @@ export class DynamoDbClaimStore implements ClaimStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: 'SET #state = :done, #outboundId = :outboundId, #settledAt = :now',
+          UpdateExpression: `SET #state = :done, #outboundId = :outboundId, #settledAt = :now ${removeClause(CONTENT_ATTRIBUTES)}`,
           // Any record not yet proven sent, `failed` included (a reply did reach the user after all);
           // never a missing one: a status does not resurrect an expired-and-deleted record.
           ConditionExpression: 'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)',
@@ -140,6 +246,7 @@ export class DynamoDbClaimStore implements ClaimStore {
             '#state': NAMES['#state'],
             '#outboundId': 'outboundId',
             '#settledAt': 'settledAt',
+            ...removedNames(CONTENT_ATTRIBUTES),
           },
           ExpressionAttributeValues: {
             ':done': 'done',
@@ -166,7 +273,10 @@ export class DynamoDbClaimStore implements ClaimStore {
     }
   }
 
-  /** SET the given attributes if `fence` still owns the record (and, when asked, it is still `claimed`). */
+  /**
+   * SET the given attributes if `fence` still owns the record (and, when asked, it is still `claimed`);
+   * REMOVE `remove` (a settled record keeps no message content).
+   */
   private async fencedUpdate(
     operation: string,
     key: MessageKey,
@@ -174,6 +284,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     values: Record<string, string | number>,
     onlyWhileClaimed: boolean,
     keepExisting: string[] = [],
+    remove: string[] = [],
   ): Promise<FencedWrite> {
     const entries = Object.entries({ ...values, settledAt: this.now() });
     const assign = (name: string) =>
@@ -183,7 +294,7 @@ export class DynamoDbClaimStore implements ClaimStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: `SET ${entries.map(([name]) => assign(name)).join(', ')}`,
+          UpdateExpression: `SET ${entries.map(([name]) => assign(name)).join(', ')}${remove.length > 0 ? ` ${removeClause(remove)}` : ''}`,
           // A confirmed (done) record is never turned back into released, unknown or failed.
           ConditionExpression: onlyWhileClaimed ? `${FENCE} AND #state = :claimed` : FENCE,
           ExpressionAttributeNames: {
@@ -191,6 +302,7 @@ export class DynamoDbClaimStore implements ClaimStore {
             '#attempt': NAMES['#attempt'],
             ...(onlyWhileClaimed ? { '#state': NAMES['#state'] } : {}),
             ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+            ...removedNames(remove),
           },
           ExpressionAttributeValues: {
             ':owner': fence.owner,
@@ -208,6 +320,9 @@ export class DynamoDbClaimStore implements ClaimStore {
   }
 }
 
+const removeClause = (names: string[]): string => `REMOVE ${names.map((name) => `#${name}`).join(', ')}`;
+const removedNames = (names: string[]) => Object.fromEntries(names.map((name) => [`#${name}`, name]));
+
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
@@ -219,7 +334,7 @@ function itemOf(error: unknown) {
     : undefined;
 }
 
-const STATES: readonly ClaimState[] = ['claimed', 'unknown', 'released', 'done', 'failed'];
+const STATES: readonly ClaimState[] = ['queued', 'claimed', 'unknown', 'released', 'done', 'failed'];
 
 /** Validates a stored item; anything unexpected is a store error, never a guess. */
 function toRecord(item: Record<string, unknown>): ClaimRecord {
@@ -244,5 +359,14 @@ function toRecord(item: Record<string, unknown>): ClaimRecord {
     outboundId: typeof outboundId === 'string' ? outboundId : undefined,
     errorCode: typeof errorCode === 'number' ? errorCode : undefined,
     claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
+    outbox: outboxOf(item),
   };
+}
+
+/** The reply's inputs, when the record carries them (queued mode, until settled). */
+function outboxOf(item: Record<string, unknown>): OutboxEntry | undefined {
+  const { replyTo, type, text, msgTimestamp, queuedAt } = item;
+  if (typeof replyTo !== 'string' || typeof type !== 'string') return undefined;
+  if (typeof msgTimestamp !== 'number' || typeof queuedAt !== 'number') return undefined;
+  return { replyTo, type, text: typeof text === 'string' ? text : undefined, msgTimestamp, queuedAt };
 }

@@ -1,3 +1,4 @@
+import type { ReplyMode } from '../domain/handle-delivery';
 import type { ProtocolTuning } from '../domain/tuning';
 import { ENV } from './env-names';
 
@@ -11,8 +12,7 @@ export type SecretsSource =
   | { kind: 'environment'; values: WhatsAppSecrets }
   | { kind: 'secrets-manager'; secretId: string };
 
-export const REPLY_MODES = ['inline', 'queued'] as const;
-export type ReplyMode = (typeof REPLY_MODES)[number];
+export const REPLY_MODES = ['inline', 'queued'] as const satisfies readonly ReplyMode[];
 
 export interface Config {
   tableName: string;
