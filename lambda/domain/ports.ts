@@ -61,3 +61,45 @@ export interface ProtocolObserver {
   asyncReplyFailure(key: MessageKey, status: StatusUpdate): void;
   valueError(error: ValueLevelError): void;
 }
+
+/** Queued mode: delayed re-drives of a message, by a managed queue (SQS with DelaySeconds). */
+export interface RedriveQueue {
+  /**
+   * Durably schedules another try of `key` in about `delaySeconds` (0-900), fenced on the attempt
+   * the caller observed. Throws RedriveError when it cannot: the trigger must then be retried.
+   */
+  schedule(key: MessageKey, observedAttempt: number, delaySeconds: number): Promise<void>;
+}
+
+/** The re-drive queue could not be written; the trigger at hand must not be acknowledged. */
+export class RedriveError extends Error {
+  override name = 'RedriveError';
+  constructor(options: { cause: unknown }) {
+    super('Scheduling a re-drive failed', options);
+  }
+}
+
+export type RedriveReason =
+  | 'retryable'
+  | 'ambiguous'
+  | 'lease-live'
+  | 'released'
+  | 'no-time-left'
+  | 'contended';
+
+/** Queued mode's worker events, for logs and metrics (beside ProtocolObserver's). */
+export interface QueueObserver {
+  /** The worker's lease was refused: `current` is what blocked it. */
+  leaseLost(key: MessageKey, observedAttempt: number, current: ClaimState | undefined): void;
+  redriveScheduled(
+    key: MessageKey,
+    observedAttempt: number,
+    delaySeconds: number,
+    reason: RedriveReason,
+  ): void;
+  redriveFailed(key: MessageKey, error: unknown): void;
+  /** The 24 h customer-service window closed before a reply: terminal, no Graph call. */
+  windowClosed(key: MessageKey): void;
+  /** A trigger the worker cannot use (a malformed re-drive message). */
+  triggerRejected(reason: string): void;
+}
