@@ -92,22 +92,25 @@ export async function startQueuedHarness(options: QueuedHarnessOptions = {}) {
   const onStream = workerHandler(worker);
   const onRedrive = redriveHandler(worker);
   const remainingMs = options.workerRemainingMs ?? 20_000;
-  const invocations = { stream: 0, redrive: 0, timedOut: 0 };
+  const invocations = { stream: 0, redrive: 0, stopped: 0 };
 
-  /** One Lambda invocation: stopped at its deadline (the work goes on as a zombie, its writes fenced). */
+  /**
+   * One Lambda invocation, stopped at its deadline: by middy's own timeout just before it, or by
+   * this timer. The work goes on as a zombie whose writes are fenced.
+   */
   async function invoke<E, R>(
     handler: (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>,
     event: E,
   ) {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        invocations.timedOut++;
-        reject(new Error('Task timed out'));
-      }, remainingMs);
+      timer = setTimeout(() => reject(new Error('Task timed out')), remainingMs);
     });
     try {
       return await Promise.race([handler(event, lambdaContext(remainingMs)), deadline]);
+    } catch (error) {
+      invocations.stopped++;
+      throw error;
     } finally {
       clearTimeout(timer);
     }
