@@ -6,8 +6,6 @@ import {
   type ClaimRecord,
   type ClaimResult,
   type ClaimState,
-  type ClaimStore,
-  ClaimStoreError,
   type ConfirmResult,
   epochSeconds,
   type Fence,
@@ -18,7 +16,9 @@ import {
   type NewQueuedClaim,
   type OutboxEntry,
 } from '../domain/claim-record';
+import { ClaimStoreError } from '../domain/claim-store-error';
 import { type MessageKey, recordKey } from '../domain/messages';
+import type { ClaimOperation, ClaimStore, SettleWrite } from '../domain/ports';
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,
@@ -148,11 +148,11 @@ export class DynamoDbClaimStore implements ClaimStore {
         }),
       );
       if (!Attributes) throw new Error('a successful lease returned no record');
-      return { won: true, record: toRecord(Attributes) };
+      return { won: true, record: toRecord(Attributes, 'lease') };
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError('lease', { cause: error });
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(unmarshall(item)) : await this.read(key) };
+      return { won: false, current: item ? toRecord(unmarshall(item), 'lease') : await this.read(key) };
     }
   }
 
@@ -185,12 +185,12 @@ export class DynamoDbClaimStore implements ClaimStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { won: true, previous: Attributes ? toRecord(Attributes) : undefined };
+      return { won: true, previous: Attributes ? toRecord(Attributes, operation) : undefined };
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(unmarshall(item)) : await this.read(key) };
+      return { won: false, current: item ? toRecord(unmarshall(item), operation) : await this.read(key) };
     }
   }
 
@@ -203,7 +203,7 @@ export class DynamoDbClaimStore implements ClaimStore {
           ConsistentRead: true,
         }),
       );
-      return Item ? toRecord(Item) : undefined;
+      return Item ? toRecord(Item, 'read') : undefined;
     } catch (error) {
       throw new ClaimStoreError('read', { cause: error });
     }
@@ -263,11 +263,11 @@ export class DynamoDbClaimStore implements ClaimStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { confirmed: true, previous: Attributes ? toRecord(Attributes) : undefined };
+      return { confirmed: true, previous: Attributes ? toRecord(Attributes, 'confirmSent') : undefined };
     } catch (error) {
       if (isConditionFailure(error)) {
         const item = itemOf(error);
-        return { confirmed: false, current: item ? toRecord(unmarshall(item)) : undefined };
+        return { confirmed: false, current: item ? toRecord(unmarshall(item), 'confirmSent') : undefined };
       }
       throw new ClaimStoreError('confirmSent', { cause: error });
     }
@@ -278,7 +278,7 @@ export class DynamoDbClaimStore implements ClaimStore {
    * REMOVE `remove` (a settled record keeps no message content).
    */
   private async fencedUpdate(
-    operation: string,
+    operation: SettleWrite,
     key: MessageKey,
     fence: Fence,
     values: Record<string, string | number>,
@@ -336,8 +336,8 @@ function itemOf(error: unknown) {
 
 const STATES: readonly ClaimState[] = ['queued', 'claimed', 'unknown', 'released', 'done', 'failed'];
 
-/** Validates a stored item; anything unexpected is a store error, never a guess. */
-function toRecord(item: Record<string, unknown>): ClaimRecord {
+/** Validates a stored item; anything unexpected is a store error of the operation that read it, never a guess. */
+function toRecord(item: Record<string, unknown>, operation: ClaimOperation): ClaimRecord {
   const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
   const validState = STATES.find((known) => known === state);
@@ -348,7 +348,7 @@ function toRecord(item: Record<string, unknown>): ClaimRecord {
     typeof leaseUntil !== 'number' ||
     typeof expiresAt !== 'number'
   ) {
-    throw new ClaimStoreError('decode', { cause: new Error('stored claim record has an unexpected shape') });
+    throw new ClaimStoreError(operation, { cause: new Error('stored claim record has an unexpected shape') });
   }
   return {
     state: validState,

@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { MessageKey } from '../domain/messages';
-import { RedriveError, type RedriveQueue } from '../domain/ports';
+import type { RedriveQueue } from '../domain/ports';
+import { RedriveError } from '../domain/redrive-error';
 import { encodeRedriveMessage } from './redrive-message';
 
 /** SQS caps a message's delay at 15 minutes; a longer wait is re-driven again when it comes early. */

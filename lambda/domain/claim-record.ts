@@ -1,5 +1,3 @@
-import type { MessageKey } from './messages';
-
 /**
  * queued   - queued mode: the webhook wrote the claim and the reply's inputs (the outbox entry); no
  *            owner yet. The worker takes a lease on it from the table's stream or a re-drive.
@@ -88,37 +86,6 @@ export type FencedWrite = 'written' | 'fenced-out';
 export type ConfirmResult =
   | { confirmed: true; previous: ClaimRecord | undefined }
   | { confirmed: false; current: ClaimRecord | undefined };
-
-/** The dedup store: one conditional write claims a message, fenced writes settle it. */
-export interface ClaimStore {
-  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
-  /** Queued mode: the same condition as `claim`, writing a `queued` record with the reply's inputs. */
-  enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult>;
-  /** Queued mode: the worker takes the record as attempt observed + 1 (see LEASE_CONDITION). */
-  lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult>;
-  read(key: MessageKey): Promise<ClaimRecord | undefined>;
-  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite>;
-  release(key: MessageKey, fence: Fence): Promise<FencedWrite>;
-  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;
-  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
-  /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
-  confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
-}
-
-/** The store could not be reached or refused the request (throttling, outage). */
-export class ClaimStoreError extends Error {
-  override name = 'ClaimStoreError';
-  constructor(
-    readonly operation: string,
-    options: { cause: unknown },
-  ) {
-    super(`Claim store ${operation} failed`, options);
-  }
-}
-
-/** By name, not instanceof: two copies of a module in a bundle must still agree. */
-export const isStoreError = (error: unknown): error is ClaimStoreError =>
-  error instanceof Error && error.name === 'ClaimStoreError';
 
 export const isSettled = (record: ClaimRecord): boolean =>
   record.state === 'done' || record.state === 'failed';

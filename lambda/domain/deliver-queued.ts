@@ -1,8 +1,9 @@
-import { answerAsOwner, MIN_SEND_WINDOW_MS } from './answer-as-owner';
-import type { AnswerDeps } from './answer-message';
-import { type ClaimClock, type ClaimRecord, type Fence, isSettled, isStoreError } from './claim-record';
+import { answerAsOwner } from './answer-as-owner';
+import { type ClaimClock, type ClaimRecord, type Fence, isSettled } from './claim-record';
+import { isStoreError } from './claim-store-error';
 import type { InboundMessage, MessageKey } from './messages';
-import type { ProtocolObserver, QueueObserver, RedriveQueue, RedriveReason } from './ports';
+import type { AnswerDeps, ProtocolObserver, QueueObserver, RedriveQueue, RedriveReason } from './ports';
+import { MIN_SEND_WINDOW_MS } from './tuning';
 
 export interface WorkerDeps extends Omit<AnswerDeps, 'observer'> {
   observer: ProtocolObserver & QueueObserver;

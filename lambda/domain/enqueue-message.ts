@@ -1,7 +1,8 @@
-import type { AnswerDeps } from './answer-message';
-import { canTakeOver, epochSeconds, isSettled, isStoreError } from './claim-record';
+import { canTakeOver, epochSeconds, isSettled } from './claim-record';
+import { isStoreError } from './claim-store-error';
 import type { InboundMessage } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
+import type { AnswerDeps } from './ports';
 
 /** Claim rounds per message: first try, a takeover of an inline record, and a lost race or two. */
 const MAX_ENQUEUE_ROUNDS = 4;

@@ -1,10 +1,51 @@
-import type { ClaimState, FencedWrite } from './claim-record';
+// Every port of the domain: what the use cases need from the world (store, Graph API, bot, clock,
+// observer) and the deps bundles they take. Adapters implement these; the domain imports no adapter.
+import type {
+  ClaimClock,
+  ClaimRecord,
+  ClaimResult,
+  ClaimState,
+  ConfirmResult,
+  Fence,
+  FencedWrite,
+  LeaseResult,
+  NewClaim,
+  NewLease,
+  NewQueuedClaim,
+} from './claim-record';
 import type { InboundMessage, MessageKey, StatusUpdate, ValueLevelError } from './messages';
+import type { OwnerPace } from './owner-pace';
+import type { ProtocolTuning } from './tuning';
 
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
+
+/** The dedup store: one conditional write claims a message, fenced writes settle it. */
+export interface ClaimStore {
+  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
+  /** Queued mode: the same condition as `claim`, writing a `queued` record with the reply's inputs. */
+  enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult>;
+  /** Queued mode: the worker takes the record as attempt observed + 1 (see LEASE_CONDITION). */
+  lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult>;
+  read(key: MessageKey): Promise<ClaimRecord | undefined>;
+  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite>;
+  release(key: MessageKey, fence: Fence): Promise<FencedWrite>;
+  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;
+  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
+  /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
+  confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
+}
+
+/**
+ * The store's operations by their method names: one vocabulary for store errors, their logs and the
+ * `operation` / `write` metric dimensions, derived from the port so that the two cannot drift.
+ */
+export type ClaimOperation = keyof ClaimStore;
+
+/** The fenced writes that settle a claim after the send. */
+export type SettleWrite = Extract<ClaimOperation, 'complete' | 'release' | 'markUnknown' | 'markFailed'>;
 
 export interface OutboundReply {
   tenantId: string;
@@ -48,12 +89,8 @@ export interface ProtocolObserver {
   inFlightWaitEnded(key: MessageKey, outcome: 'settled' | 'takeover' | 'still-in-flight'): void;
   replySent(key: MessageKey, attempt: number): void;
   replyFailed(key: MessageKey, result: Exclude<SendResult, { kind: 'sent' }>, willRetry: boolean): void;
-  settleWrite(
-    key: MessageKey,
-    write: 'complete' | 'release' | 'unknown' | 'failed',
-    result: FencedWrite,
-  ): void;
-  storeError(key: MessageKey, operation: string, error: unknown): void;
+  settleWrite(key: MessageKey, write: SettleWrite, result: FencedWrite): void;
+  storeError(key: MessageKey, operation: ClaimOperation, error: unknown): void;
   skipped(key: MessageKey, reason: 'bot-does-not-answer' | 'no-address' | 'no-time-left'): void;
   /** A status webhook settled an unsettled record: a send whose outcome was not recorded is now known. */
   statusReconciled(key: MessageKey, status: StatusUpdate): void;
@@ -62,6 +99,21 @@ export interface ProtocolObserver {
   valueError(error: ValueLevelError): void;
 }
 
+/** Everything the message use cases need, built once per container by the composition root. */
+export interface AnswerDeps {
+  claims: ClaimStore;
+  replies: ReplySender;
+  bot: Bot;
+  clock: Clock;
+  newOwner: () => string;
+  observer: ProtocolObserver;
+  pace: OwnerPace;
+  tuning: ProtocolTuning;
+}
+
+/** A status webhook needs only the store, the observer and the time. */
+export type ReconcileDeps = Pick<AnswerDeps, 'claims' | 'observer' | 'clock'>;
+
 /** Queued mode: delayed re-drives of a message, by a managed queue (SQS with DelaySeconds). */
 export interface RedriveQueue {
   /**
@@ -69,14 +121,6 @@ export interface RedriveQueue {
    * the caller observed. Throws RedriveError when it cannot: the trigger must then be retried.
    */
   schedule(key: MessageKey, observedAttempt: number, delaySeconds: number): Promise<void>;
-}
-
-/** The re-drive queue could not be written; the trigger at hand must not be acknowledged. */
-export class RedriveError extends Error {
-  override name = 'RedriveError';
-  constructor(options: { cause: unknown }) {
-    super('Scheduling a re-drive failed', options);
-  }
 }
 
 export type RedriveReason =

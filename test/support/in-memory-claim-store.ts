@@ -2,8 +2,6 @@ import {
   type ClaimClock,
   type ClaimRecord,
   type ClaimResult,
-  type ClaimStore,
-  ClaimStoreError,
   type ConfirmResult,
   epochSeconds,
   type Fence,
@@ -13,18 +11,9 @@ import {
   type NewLease,
   type NewQueuedClaim,
 } from '../../lambda/domain/claim-record';
+import { ClaimStoreError } from '../../lambda/domain/claim-store-error';
 import { type MessageKey, recordKey } from '../../lambda/domain/messages';
-
-type Operation =
-  | 'claim'
-  | 'enqueue'
-  | 'lease'
-  | 'read'
-  | 'complete'
-  | 'release'
-  | 'markUnknown'
-  | 'markFailed'
-  | 'confirmSent';
+import type { ClaimOperation, ClaimStore } from '../../lambda/domain/ports';
 
 /**
  * The DynamoDB claim store's conditions on a Map, for use-case tests with a fake clock. The contract
@@ -32,11 +21,11 @@ type Operation =
  */
 export class InMemoryClaimStore implements ClaimStore {
   readonly records = new Map<string, ClaimRecord>();
-  readonly calls: Operation[] = [];
+  readonly calls: ClaimOperation[] = [];
   /** Operations that fail with a store error the next N times they are called. */
-  readonly failNext = new Map<Operation, number>();
+  readonly failNext = new Map<ClaimOperation, number>();
   /** Runs just before a write is applied: lets a test interleave another actor at that point. */
-  beforeWrite: ((operation: Operation) => Promise<void> | void) | undefined;
+  beforeWrite: ((operation: ClaimOperation) => Promise<void> | void) | undefined;
 
   async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
     await this.enter('claim');
@@ -152,7 +141,7 @@ export class InMemoryClaimStore implements ClaimStore {
   }
 
   private async fenced(
-    operation: Operation,
+    operation: ClaimOperation,
     key: MessageKey,
     fence: Fence,
     onlyWhileClaimed: boolean,
@@ -167,7 +156,7 @@ export class InMemoryClaimStore implements ClaimStore {
     return 'written';
   }
 
-  private async enter(operation: Operation): Promise<void> {
+  private async enter(operation: ClaimOperation): Promise<void> {
     this.calls.push(operation);
     const failures = this.failNext.get(operation) ?? 0;
     if (failures > 0) {

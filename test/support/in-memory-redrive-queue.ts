@@ -1,5 +1,6 @@
 import type { MessageKey } from '../../lambda/domain/messages';
-import { RedriveError, type RedriveQueue } from '../../lambda/domain/ports';
+import type { RedriveQueue } from '../../lambda/domain/ports';
+import { RedriveError } from '../../lambda/domain/redrive-error';
 
 export interface ScheduledRedrive {
   key: MessageKey;

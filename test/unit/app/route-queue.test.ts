@@ -5,6 +5,7 @@ import type { WorkerApp } from '../../../lambda/app/build-worker';
 import { routeRedrive, routeStream } from '../../../lambda/app/route-queue';
 import { parseWorkerConfig } from '../../../lambda/config/config';
 import { enqueueMessage } from '../../../lambda/domain/enqueue-message';
+import type { OutboundReply, SendResult } from '../../../lambda/domain/ports';
 import { createTelemetry } from '../../../lambda/observability/telemetry';
 import { lambdaContext } from '../../support/api-events';
 import { InMemoryRedriveQueue } from '../../support/in-memory-redrive-queue';
@@ -66,7 +67,7 @@ describe('routeStream', () => {
   it('names by sequence number only the record whose message could not be handed on', async () => {
     const { app, redrive } = await workerApp();
     app.deps.replies = {
-      send: async (reply) =>
+      send: async (reply: OutboundReply): Promise<SendResult> =>
         reply.inReplyTo === 'wamid.2'
           ? { kind: 'retryable', code: 131016, detail: 'down' }
           : { kind: 'sent', outboundId: 'wamid.out' },
