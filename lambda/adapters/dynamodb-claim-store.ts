@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_SCHEMA } from '../config/table-schema';
 import {
   type ClaimClock,
@@ -14,11 +13,19 @@ import {
   type NewClaim,
   type NewLease,
   type NewQueuedClaim,
-  type OutboxEntry,
 } from '../domain/claim-record';
 import { ClaimStoreError } from '../domain/claim-store-error';
 import { type MessageKey, recordKey } from '../domain/messages';
-import type { ClaimOperation, ClaimStore, SettleWrite } from '../domain/ports';
+import type { ClaimStore, SettleWrite } from '../domain/ports';
+import {
+  CONTENT_ATTRIBUTES,
+  isConditionFailure,
+  itemOf,
+  OUTBOX_ATTRIBUTES,
+  removeClause,
+  removedNames,
+  toRecord,
+} from './claim-item';
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,
@@ -52,26 +59,6 @@ export const LEASE_CONDITION = [
   // plus grace has run out (a worker killed mid-send, an ambiguous send whose grace is over).
   '(#state IN (:queued, :released) OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))',
 ].join(' AND ');
-
-/**
- * The reply's inputs on a queued record, and the key in plain attributes so the worker can read a
- * stream record without splitting `pk`. Removed (but the key) when the record is done or failed.
- */
-export const OUTBOX_ATTRIBUTES = {
-  tenantId: 'tenantId',
-  messageId: 'messageId',
-  replyTo: 'replyTo',
-  type: 'type',
-  text: 'text',
-  msgTimestamp: 'msgTimestamp',
-  queuedAt: 'queuedAt',
-} as const;
-const CONTENT_ATTRIBUTES = [
-  OUTBOX_ATTRIBUTES.replyTo,
-  OUTBOX_ATTRIBUTES.type,
-  OUTBOX_ATTRIBUTES.text,
-  OUTBOX_ATTRIBUTES.msgTimestamp,
-];
 
 /** Every write after the claim is fenced: a zombie whose lease was taken over cannot overwrite. */
 const FENCE = '#owner = :owner AND #attempt = :attempt';
@@ -152,7 +139,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError('lease', { cause: error });
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(unmarshall(item), 'lease') : await this.read(key) };
+      return { won: false, current: item ? toRecord(item, 'lease') : await this.read(key) };
     }
   }
 
@@ -190,7 +177,7 @@ export class DynamoDbClaimStore implements ClaimStore {
       if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(unmarshall(item), operation) : await this.read(key) };
+      return { won: false, current: item ? toRecord(item, operation) : await this.read(key) };
     }
   }
 
@@ -267,7 +254,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (isConditionFailure(error)) {
         const item = itemOf(error);
-        return { confirmed: false, current: item ? toRecord(unmarshall(item), 'confirmSent') : undefined };
+        return { confirmed: false, current: item ? toRecord(item, 'confirmSent') : undefined };
       }
       throw new ClaimStoreError('confirmSent', { cause: error });
     }
@@ -318,55 +305,4 @@ export class DynamoDbClaimStore implements ClaimStore {
       throw new ClaimStoreError(operation, { cause: error });
     }
   }
-}
-
-const removeClause = (names: string[]): string => `REMOVE ${names.map((name) => `#${name}`).join(', ')}`;
-const removedNames = (names: string[]) => Object.fromEntries(names.map((name) => [`#${name}`, name]));
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-function itemOf(error: unknown) {
-  if (typeof error !== 'object' || error === null || !('Item' in error)) return undefined;
-  const item = error.Item;
-  return typeof item === 'object' && item !== null && Object.keys(item).length > 0
-    ? (item as Parameters<typeof unmarshall>[0])
-    : undefined;
-}
-
-const STATES: readonly ClaimState[] = ['queued', 'claimed', 'unknown', 'released', 'done', 'failed'];
-
-/** Validates a stored item; anything unexpected is a store error of the operation that read it, never a guess. */
-function toRecord(item: Record<string, unknown>, operation: ClaimOperation): ClaimRecord {
-  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
-  const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
-  const validState = STATES.find((known) => known === state);
-  if (
-    validState === undefined ||
-    typeof owner !== 'string' ||
-    typeof attempt !== 'number' ||
-    typeof leaseUntil !== 'number' ||
-    typeof expiresAt !== 'number'
-  ) {
-    throw new ClaimStoreError(operation, { cause: new Error('stored claim record has an unexpected shape') });
-  }
-  return {
-    state: validState,
-    owner,
-    attempt,
-    leaseUntil,
-    expiresAt,
-    outboundId: typeof outboundId === 'string' ? outboundId : undefined,
-    errorCode: typeof errorCode === 'number' ? errorCode : undefined,
-    claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
-    outbox: outboxOf(item),
-  };
-}
-
-/** The reply's inputs, when the record carries them (queued mode, until settled). */
-function outboxOf(item: Record<string, unknown>): OutboxEntry | undefined {
-  const { replyTo, type, text, msgTimestamp, queuedAt } = item;
-  if (typeof replyTo !== 'string' || typeof type !== 'string') return undefined;
-  if (typeof msgTimestamp !== 'number' || typeof queuedAt !== 'number') return undefined;
-  return { replyTo, type, text: typeof text === 'string' ? text : undefined, msgTimestamp, queuedAt };
 }

@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { MessageKey } from '../domain/messages';
-import { OUTBOX_ATTRIBUTES } from './dynamodb-claim-store';
+import { OUTBOX_ATTRIBUTES } from './claim-item';
 
 export type StreamTrigger =
   | { kind: 'trigger'; key: MessageKey; observedAttempt: number }
