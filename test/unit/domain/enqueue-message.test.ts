@@ -3,6 +3,7 @@ import { answerMessage } from '../../../lambda/domain/answer-message';
 import { enqueueMessage } from '../../../lambda/domain/enqueue-message';
 import { handleDelivery } from '../../../lambda/domain/handle-delivery';
 import { recordKey } from '../../../lambda/domain/messages';
+import { statusOf } from '../../../lambda/http/responses';
 import { message, useCaseFixture } from './use-case-fixture';
 
 const batchOf = (...messages: ReturnType<typeof message>[]) => ({
@@ -123,6 +124,18 @@ describe('the two modes side by side', () => {
     expect(outcome.complete).toBe(true);
     expect(outcome.hasNewEvents).toBe(true);
     expect(f.sent).toHaveLength(0);
+  });
+
+  it('queued mode answers 500 when a claim cannot be written: Meta delivers again (fail closed)', async () => {
+    const f = useCaseFixture();
+    f.claims.failNext.set('enqueue', 1);
+    const outcome = await handleDelivery(f.deps, {
+      batch: batchOf(message('wamid.1'), message('wamid.2')),
+      deadline: f.deadline(),
+      mode: 'queued',
+    });
+    expect(outcome.messages).toEqual([{ kind: 'store-error' }, { kind: 'queued' }]);
+    expect(statusOf({ kind: 'delivery', outcome })).toBe(500);
   });
 
   it('inline mode meeting a queued record leaves it to the worker: a duplicate, no wait, no send', async () => {
