@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
+import { createDynamoDbClient } from '../adapters/dynamodb-client';
 import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config';
@@ -39,7 +40,7 @@ export interface AppOverrides {
 /** The one DynamoDB client of a container, for the webhook and the worker alike. */
 export function documentClientFor(dynamoDb: DynamoDBClient | undefined): DynamoDBDocumentClient {
   // No explicit endpoint: the SDK's standard AWS_ENDPOINT_URL_DYNAMODB points it at a local server.
-  return DynamoDBDocumentClient.from(dynamoDb ?? new DynamoDBClient({}));
+  return DynamoDBDocumentClient.from(dynamoDb ?? createDynamoDbClient());
 }
 
 /** The composition root: validates config, builds the one DynamoDB client and every adapter. */
