@@ -1,12 +1,12 @@
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
-import { HANDLER_ENTRY } from '../lib/bundling';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
   type RunningDynamoDb,
-} from '../test/support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../test/support/graph-stub';
+} from '../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../devkit/graph-stub';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
+import { HANDLER_ENTRY } from '../lib/bundling';
 import { bundlePath, TARGET_ENTRIES, WORKER_BUNDLE } from './bundle';
 import { type CountingProxy, startCountingProxy } from './counting-proxy';
 import type { PhaseSample } from './measure';

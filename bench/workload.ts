@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { signedPost } from '../test/support/api-events';
-import { messagesWebhook, metaJson, type TextMessageSpec } from '../test/support/meta-json';
-import { mulberry32 } from '../test/support/seeded-random';
+import { signedPost } from '../devkit/api-gateway-event';
+import { messagesWebhook, metaJson, type TextMessageSpec } from '../devkit/meta/meta-json';
+import { seededRandom } from '../devkit/random';
 
 /** How a copy of a message reaches the handler, relative to its first delivery. */
 export type CopyKind = 'simultaneous' | 'delayed' | 'after-completion';
@@ -53,14 +53,14 @@ const TEXTS = [
  * One message per webhook, as Meta mostly sends them; one in ten is an image.
  */
 export function planMessages(shape: WorkloadShape, label: string, appSecret: string): MessagePlan[] {
-  const random = mulberry32(shape.seed);
-  const between = ([low, high]: readonly [number, number]) => low + random() * (high - low);
+  const random = seededRandom(shape.seed);
+  const between = ([low, high]: readonly [number, number]) => random.between(low, high);
   const plans: MessagePlan[] = [];
   let arrival = 0;
   for (let index = shape.firstIndex; index < shape.firstIndex + shape.messages; index++) {
     const wamid = `wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQ${label}${String(index).padStart(5, '0')}`;
-    const copies = Array.from({ length: Math.floor(random() * 4) }, (): CopyPlan => {
-      const kind = COPY_KINDS[Math.floor(random() * COPY_KINDS.length)] ?? 'simultaneous';
+    const copies = Array.from({ length: Math.floor(random.next() * 4) }, (): CopyPlan => {
+      const kind = COPY_KINDS[Math.floor(random.next() * COPY_KINDS.length)] ?? 'simultaneous';
       const afterMs =
         kind === 'delayed'
           ? between(DELAYED_MS)
@@ -70,13 +70,13 @@ export function planMessages(shape: WorkloadShape, label: string, appSecret: str
       return { kind, afterMs };
     });
     const spec: TextMessageSpec =
-      random() < 0.1
+      random.next() < 0.1
         ? {
             id: wamid,
             type: 'image',
             extra: { image: { mime_type: 'image/jpeg', id: `${index}`, sha256: 'x' } },
           }
-        : { id: wamid, text: TEXTS[Math.floor(random() * TEXTS.length)] ?? 'hi' };
+        : { id: wamid, text: TEXTS[Math.floor(random.next() * TEXTS.length)] ?? 'hi' };
     plans.push({
       index,
       wamid,
@@ -85,7 +85,7 @@ export function planMessages(shape: WorkloadShape, label: string, appSecret: str
       copies,
     });
     // Poisson arrivals around the configured rate.
-    arrival += (-Math.log(1 - random()) * 1_000) / shape.arrivalsPerSecond;
+    arrival += (-Math.log(1 - random.next()) * 1_000) / shape.arrivalsPerSecond;
   }
   return plans;
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createClaimTable, localDynamoDbClient, startDynamoDbLocal } from '../test/support/dynamodb-local';
+import { createClaimTable, localDynamoDbClient, startDynamoDbLocal } from '../devkit/dynamodb-local';
 import type { DynamoDbMode } from './options';
 
 export interface RunningStore {

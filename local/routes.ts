@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { lambdaContext } from '../test/support/api-events';
+import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from '../devkit/api-gateway';
+import { lambdaContext } from '../devkit/api-gateway-event';
 import type { HttpApiHandler } from './deployed-handler';
 import type { GraphSink } from './graph-sink';
-import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from './http-api-event';
 import { ECHO_USER_AGENT } from './status-echo';
 import { describeInbound, type InboundSummary } from './transcript';
 

@@ -1,5 +1,5 @@
+import { metaJson, statusWebhook } from '../devkit/meta/meta-json';
 import { signatureFor } from '../lambda/http/signature';
-import { metaJson, statusWebhook } from '../test/support/meta-json';
 import type { SinkReply } from './graph-sink';
 
 /** Meta's `sent` status follows an accepted message within a moment. */

@@ -3,16 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ENV } from '../lambda/config/env-names';
-import { FUNCTION_LOGICAL_ID } from '../lib/identifiers';
 import {
   createClaimTable,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
   startDynamoDbLocal,
-} from '../test/support/dynamodb-local';
-import { type GraphRequest, startGraphStub } from '../test/support/graph-stub';
+} from '../devkit/dynamodb-local';
+import { type GraphRequest, startGraphStub } from '../devkit/graph-stub';
+import { ENV } from '../lambda/config/env-names';
+import { FUNCTION_LOGICAL_ID } from '../lib/identifiers';
 
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'lambda-runner.mjs');
 

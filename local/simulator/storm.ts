@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../test/support/seeded-random';
+import { seededRandom } from '../../devkit/random';
 import { type Redelivery, redeliveryDelay, sleep } from './meta-client';
 import type { Message, Simulation } from './simulation';
 
@@ -30,20 +30,17 @@ export interface StormProgress {
   elapsedMs: number;
 }
 
-/** The same seed gives the same storm. */
-export const seededRandom = mulberry32;
-
 /** Each message gets 1..copies deliveries; extra copies are half at the same instant, half late. */
 export function planCopies(
   options: Pick<StormOptions, 'messages' | 'copies' | 'spreadMs' | 'seed'>,
 ): CopyPlan[] {
   const random = seededRandom(options.seed);
   return Array.from({ length: options.messages }, () => {
-    const extra = Math.floor(random() * options.copies);
+    const extra = Math.floor(random.next() * options.copies);
     const plan: CopyPlan = { simultaneous: 0, lateDelaysMs: [] };
     for (let copy = 0; copy < extra; copy++) {
-      if (random() < 0.5) plan.simultaneous++;
-      else plan.lateDelaysMs.push(Math.round(random() * options.spreadMs));
+      if (random.next() < 0.5) plan.simultaneous++;
+      else plan.lateDelaysMs.push(Math.round(random.next() * options.spreadMs));
     }
     return plan;
   });

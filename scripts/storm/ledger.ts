@@ -1,4 +1,4 @@
-import type { ClaimOperation, DynamoCall } from '../../test/support/dynamodb-faults';
+import type { ClaimOperation, DynamoCall } from '../../devkit/faults/dynamodb-faults';
 
 /** What the fault layer saw during one plan, beyond what the Graph stub and Meta record. */
 export class Ledger {

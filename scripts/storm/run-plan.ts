@@ -1,13 +1,13 @@
 import { loadavg } from 'node:os';
+import { META_DEFAULTS, MetaSimulator } from '../../devkit/meta/meta-delivery';
+import type { StormMessage } from '../../devkit/meta/webhook-body';
+import { type Random, seededRandom } from '../../devkit/random';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
 import { isPermanent } from './faults';
 import { type PlanFigures, planFigures } from './figures';
-import { META_DEFAULTS, MetaSimulator } from './meta';
 import type { FaultPlan } from './plans';
-import { type Random, seededRandom } from './random';
 import { type StormTiming, startStormApp } from './storm-app';
-import type { StormMessage } from './webhook-body';
 
 export interface StormOptions {
   endpoint: string;

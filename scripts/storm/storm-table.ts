@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttributeValue, DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createClaimTable, localDynamoDbClient, readRawItem } from '../../test/support/dynamodb-local';
+import { createClaimTable, localDynamoDbClient, readRawItem } from '../../devkit/dynamodb-local';
 import type { Ledger } from './ledger';
 
 /** A paused zombie resumes at the latest after this long, taken over or not. */

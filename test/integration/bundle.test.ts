@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lambdaContext, signedPost } from '../support/api-events';
+import { lambdaContext, signedPost } from '../../devkit/api-gateway-event';
 import {
   createClaimTable,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
-} from '../support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../support/graph-stub';
-import { messagesWebhook, metaJson } from '../support/meta-json';
+} from '../../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
 
 const run = promisify(execFile);
 const SECRET = 'bundle-secret';

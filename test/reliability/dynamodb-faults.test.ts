@@ -1,6 +1,6 @@
 import { describe, it, type TestContext } from 'vitest';
-import type { ClaimOperation, DynamoCall, DynamoFault } from '../support/dynamodb-faults';
-import { messagesWebhook, statusWebhook } from '../support/meta-json';
+import type { ClaimOperation, DynamoCall, DynamoFault } from '../../devkit/faults/dynamodb-faults';
+import { messagesWebhook, statusWebhook } from '../../devkit/meta/meta-json';
 import {
   type FaultHarness,
   PHONE_NUMBER_ID,

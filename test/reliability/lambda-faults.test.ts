@@ -1,5 +1,5 @@
 import { describe, it, type TestContext } from 'vitest';
-import { messagesWebhook, statusWebhook } from '../support/meta-json';
+import { messagesWebhook, statusWebhook } from '../../devkit/meta/meta-json';
 import {
   type FaultHarness,
   PHONE_NUMBER_ID,

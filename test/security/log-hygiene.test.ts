@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiEvent, signedPost } from '../support/api-events';
-import { freePort } from '../support/dynamodb-local';
+import { apiEvent, signedPost } from '../../devkit/api-gateway-event';
+import { freePort } from '../../devkit/dynamodb-local';
+import { messagesWebhook, metaJson, statusWebhook } from '../../devkit/meta/meta-json';
 import { leaks } from '../support/log-capture';
-import { messagesWebhook, metaJson, statusWebhook } from '../support/meta-json';
 import {
   PHONE_NUMBER_ID,
   SECRETS,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { metaJson } from '../../devkit/meta/meta-json';
 import { walkWebhook } from '../../lambda/http/payload';
-import { metaJson } from '../support/meta-json';
 import { envelopeArb } from './envelope-arbitraries';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

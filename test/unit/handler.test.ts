@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiEvent, lambdaContext } from '../support/api-events';
+import { apiEvent, lambdaContext } from '../../devkit/api-gateway-event';
 
 afterEach(() => {
   vi.unstubAllEnvs();

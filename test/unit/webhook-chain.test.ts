@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { apiEvent, lambdaContext, signedPost } from '../../devkit/api-gateway-event';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
 import { signatureFor } from '../../lambda/http/signature';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { apiEvent, lambdaContext, signedPost } from '../support/api-events';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 import { useCaseFixture } from './domain/use-case-fixture';
 
 const SECRET = 'chain-secret';

@@ -5,10 +5,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type CountingProxy, countsBetween, startCountingProxy } from '../../../bench/counting-proxy';
 import { createIdempotencyTable } from '../../../bench/tables';
-import { lambdaContext, signedPost } from '../../support/api-events';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../../support/graph-stub';
-import { messagesWebhook, metaJson } from '../../support/meta-json';
+import { lambdaContext, signedPost } from '../../../devkit/api-gateway-event';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../../../devkit/graph-stub';
+import { messagesWebhook, metaJson } from '../../../devkit/meta/meta-json';
 
 const SECRET = 'baseline-secret';
 type Handler = (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planCopies, seededRandom } from '../../../../local/simulator/storm';
+import { seededRandom } from '../../../../devkit/random';
+import { planCopies } from '../../../../local/simulator/storm';
 
 describe('planCopies', () => {
   it('gives each message 1 to K deliveries, the same for the same seed', () => {
@@ -19,7 +20,7 @@ describe('planCopies', () => {
   });
 
   it('draws from a seeded generator in [0, 1)', () => {
-    const draws = Array.from({ length: 1_000 }, seededRandom(3));
+    const draws = Array.from({ length: 1_000 }, seededRandom(3).next);
 
     expect(draws.every((value) => value >= 0 && value < 1)).toBe(true);
     expect(new Set(draws).size).toBeGreaterThan(990);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { lambdaContext } from './api-events';
+import { lambdaContext } from '../api-gateway-event';
 import { Invocation, runInInvocation } from './invocation-scope';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;

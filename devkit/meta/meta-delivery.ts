@@ -1,4 +1,4 @@
-import type { Random } from './random';
+import type { Random } from '../random';
 import { type MetaItem, webhookBody } from './webhook-body';
 
 /** What Meta saw for one POST: an HTTP answer, a crashed invocation (502), or its own timeout. */

@@ -11,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
+import { TABLE_SCHEMA } from '../lambda/config/table-schema';
 
 /** Credentials DynamoDB Local accepts; it checks nothing, but the SDK wants some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -1,4 +1,4 @@
-import { metaJson } from '../../test/support/meta-json';
+import { metaJson } from './meta-json';
 
 export interface StormMessage {
   tenantId: string;

@@ -3,7 +3,7 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { currentInvocation, type Invocation, never, throughPort } from './invocation-scope';
+import { currentInvocation, type Invocation, never, throughPort } from '../lambda-host/invocation-scope';
 
 /** The claim store's operations, recognised from the request the adapter sends. */
 export type ClaimOperation =

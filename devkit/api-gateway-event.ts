@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { signatureFor } from '../../lambda/http/signature';
+import { signatureFor } from '../lambda/http/signature';
 
 interface EventOptions {
   method: 'GET' | 'POST' | string;
