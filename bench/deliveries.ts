@@ -1,9 +1,13 @@
-import type { Invocation, TargetHost } from './target-host';
+import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { sleep } from '../devkit/sleep';
 import type { DeliveryKind, MessagePlan } from './workload';
 
-export interface Delivery extends Invocation {
+export interface Delivery {
   message: number;
   kind: DeliveryKind;
+  status: number;
+  /** Handler latency, measured in the host's child process around `handler(event, context)`. */
+  ms: number;
 }
 
 /**
@@ -22,14 +26,15 @@ export const isSuccess = (status: number): boolean => status >= 200 && status < 
  * the first answer, `settled` when the last redelivery is done.
  */
 export function deliverWithRedelivery(
-  host: TargetHost,
+  host: ChildHost,
   plan: MessagePlan,
   kind: DeliveryKind,
   policy: RedeliveryPolicy,
   record: (delivery: Delivery) => void,
 ): { answered: Promise<Delivery>; settled: Promise<void> } {
   const invoke = async (as: DeliveryKind): Promise<Delivery> => {
-    const delivery: Delivery = { ...(await host.invoke(plan.event)), message: plan.index, kind: as };
+    const { status, ms } = await host.invoke(plan.event);
+    const delivery: Delivery = { status, ms, message: plan.index, kind: as };
     record(delivery);
     return delivery;
   };
@@ -44,5 +49,3 @@ export function deliverWithRedelivery(
   });
   return { answered, settled };
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,5 @@
+import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { sleep } from '../devkit/sleep';
 import {
   type CountingProxy,
   countsBetween,
@@ -5,9 +7,8 @@ import {
   readRequests,
   totalRequests,
 } from './counting-proxy';
-import { deliverWithRedelivery, type RedeliveryPolicy, sleep } from './deliveries';
+import { deliverWithRedelivery, type RedeliveryPolicy } from './deliveries';
 import { median } from './stats';
-import type { TargetHost } from './target-host';
 import type { MessagePlan } from './workload';
 
 export interface RequestProbe {
@@ -31,7 +32,7 @@ export interface RequestProbe {
  * counts belong to it alone. Repeated `repeats` times; the median is kept, `stable` says if all agreed.
  */
 export async function probeRequests(
-  host: TargetHost,
+  host: ChildHost,
   proxy: CountingProxy,
   plans: (repeat: number) => [MessagePlan, MessagePlan],
   options: { repeats: number; inFlightAfterMs: number; policy: RedeliveryPolicy },

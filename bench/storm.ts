@@ -1,5 +1,6 @@
-import { type Delivery, deliverWithRedelivery, type RedeliveryPolicy, sleep } from './deliveries';
-import type { TargetHost } from './target-host';
+import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { sleep } from '../devkit/sleep';
+import { type Delivery, deliverWithRedelivery, type RedeliveryPolicy } from './deliveries';
 import type { MessagePlan } from './workload';
 
 /**
@@ -7,7 +8,7 @@ import type { MessagePlan } from './workload';
  * after the first was answered, and every non-2xx answer is redelivered. Returns every invocation.
  */
 export async function runStorm(
-  host: TargetHost,
+  host: ChildHost,
   plans: MessagePlan[],
   policy: RedeliveryPolicy,
   onDelivery: (delivery: Delivery) => void = () => undefined,

@@ -1,5 +1,5 @@
+import type { ChildHost } from '../devkit/lambda-host/child-process';
 import { type Delivery, isSuccess } from './deliveries';
-import type { TargetHost } from './target-host';
 import type { DeliveryKind, MessagePlan } from './workload';
 
 interface QueuedDelivery {
@@ -17,7 +17,7 @@ interface QueuedDelivery {
  * redelivery, without its wait), at most `maxRedeliveries` times per copy.
  */
 export async function runThroughput(
-  host: TargetHost,
+  host: ChildHost,
   plans: MessagePlan[],
   options: { concurrency: number; maxRedeliveries: number },
   onDelivery: (delivery: Delivery) => void = () => undefined,
@@ -52,11 +52,8 @@ export async function runThroughput(
         continue;
       }
       running++;
-      const delivery: Delivery = {
-        ...(await host.invoke(next.plan.event)),
-        message: next.plan.index,
-        kind: next.kind,
-      };
+      const { status, ms } = await host.invoke(next.plan.event);
+      const delivery: Delivery = { status, ms, message: next.plan.index, kind: next.kind };
       running--;
       deliveries.push(delivery);
       onDelivery(delivery);

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { signedPost } from '../devkit/api-gateway-event';
 import { messagesWebhook, metaJson, type TextMessageSpec } from '../devkit/meta/meta-json';
 import { seededRandom } from '../devkit/random';
+import { signedPost } from '../devkit/webhook-events';
 
 /** How a copy of a message reaches the handler, relative to its first delivery. */
 export type CopyKind = 'simultaneous' | 'delayed' | 'after-completion';

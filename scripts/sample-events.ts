@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { apiEvent, signedPost } from '../devkit/api-gateway-event';
 import { messagesWebhook, metaJson, statusWebhook } from '../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../devkit/webhook-events';
 import { ENV } from '../lambda/config/env-names';
 import { encodeCallbackData } from '../lambda/domain/callback-data';
 

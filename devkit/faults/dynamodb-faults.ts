@@ -3,6 +3,7 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../is-record';
 import { currentInvocation, type Invocation, never, throughPort } from '../lambda-host/invocation-scope';
 
 /** The claim store's operations, recognised from the request the adapter sends. */
@@ -87,8 +88,6 @@ function injectedError(kind: 'throttle' | 'outage'): Error {
 }
 
 type Attribute = { S?: string; N?: string };
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
 const attribute = (map: unknown, name: string): Attribute | undefined => {
   const value = isRecord(map) ? map[name] : undefined;
   return isRecord(value) ? (value as Attribute) : undefined;

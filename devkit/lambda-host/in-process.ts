@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { lambdaContext } from '../api-gateway-event';
 import { Invocation, runInInvocation } from './invocation-scope';
+import { lambdaContext } from './lambda-context';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -34,7 +34,7 @@ export async function invokeAsLambda(
   remainingMs: number,
 ): Promise<InvocationRun> {
   const invocation = new Invocation(++nextId);
-  const work = runInInvocation(invocation, () => handler(event, lambdaContext(remainingMs))).then(
+  const work = runInInvocation(invocation, () => handler(event, lambdaContext({ remainingMs }))).then(
     (result): InvocationAnswer =>
       typeof result === 'object'
         ? { kind: 'answered', statusCode: result.statusCode ?? 200, body: result.body }

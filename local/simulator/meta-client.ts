@@ -1,3 +1,4 @@
+import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
 import type { Attempt, RunRecord } from './run-record';
 
@@ -115,5 +116,3 @@ export class MetaClient {
     }
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import { seededRandom } from '../../devkit/random';
-import { type Redelivery, redeliveryDelay, sleep } from './meta-client';
+import { sleep } from '../../devkit/sleep';
+import { type Redelivery, redeliveryDelay } from './meta-client';
 import type { Message, Simulation } from './simulation';
 
 export interface StormOptions {

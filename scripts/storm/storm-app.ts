@@ -1,4 +1,3 @@
-import { signedPost } from '../../devkit/api-gateway-event';
 import { localDynamoDbClient } from '../../devkit/dynamodb-local';
 import { faultyBot } from '../../devkit/faults/bot-faults';
 import { injectDynamoDbFaults } from '../../devkit/faults/dynamodb-faults';
@@ -8,6 +7,7 @@ import { type InvocationRun, invokeAsLambda } from '../../devkit/lambda-host/in-
 import { gatedClock, type Invocation } from '../../devkit/lambda-host/invocation-scope';
 import type { DeliveryAnswer } from '../../devkit/meta/meta-delivery';
 import type { Random } from '../../devkit/random';
+import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { recordKey } from '../../lambda/domain/messages';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject } from 'vitest';
-import { lambdaContext, signedPost } from '../../devkit/api-gateway-event';
 import {
   countingDynamoDbClient,
   createClaimTable,
@@ -9,7 +8,9 @@ import {
   readRawItem,
 } from '../../devkit/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
 import { metaJson } from '../../devkit/meta/meta-json';
+import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import type { Clock } from '../../lambda/domain/ports';
 import { webhookHandler } from '../../lambda/webhook-chain';
@@ -74,7 +75,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     clock,
     async deliver(body, remainingMs = 20_000) {
       const raw = typeof body === 'string' ? body : metaJson(body);
-      const result = await handler(signedPost(raw, APP_SECRET), lambdaContext(remainingMs));
+      const result = await handler(signedPost(raw, APP_SECRET), lambdaContext({ remainingMs: remainingMs }));
       if (typeof result !== 'object') throw new Error('handler returned a bare string');
       return result;
     },

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { signedPost } from '../../devkit/api-gateway-event';
 import { createClaimTable, localDynamoDbClient, readRawItem } from '../../devkit/dynamodb-local';
 import { type BotFault, faultyBot } from '../../devkit/faults/bot-faults';
 import { type DynamoFaultOptions, injectDynamoDbFaults } from '../../devkit/faults/dynamodb-faults';
@@ -9,6 +8,8 @@ import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
 import { type InvocationRun, invokeAsLambda } from '../../devkit/lambda-host/in-process';
 import { gatedClock, type Invocation } from '../../devkit/lambda-host/invocation-scope';
 import { metaJson } from '../../devkit/meta/meta-json';
+import { sleep } from '../../devkit/sleep';
+import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
@@ -91,8 +92,6 @@ export async function startFaultHarness(options: FaultHarnessOptions = {}): Prom
     },
   };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `read` until `done` holds (or fails after `timeoutMs`). */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3_000) {

@@ -1,8 +1,8 @@
 /** The hostile and odd requests of the bad-input suite, each with the answer the README documents. */
 import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { apiEvent, signedPost } from '../../devkit/api-gateway-event';
 import { messagesWebhook, metaJson, statusWebhook } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { signatureFor } from '../../lambda/http/signature';
 import { PHONE_NUMBER_ID, SECRETS } from './security-harness';
 

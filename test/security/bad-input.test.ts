@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signedPost } from '../../devkit/api-gateway-event';
 import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { signedPost } from '../../devkit/webhook-events';
 import { leaks } from '../support/log-capture';
 import { HANDSHAKES, SIGNATURES, SIGNED_BUT_ODD, signed, TEXT } from './bad-input-cases';
 import {

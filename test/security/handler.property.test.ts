@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiEvent, signedPost } from '../../devkit/api-gateway-event';
 import { metaJson } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
 import { walkWebhook } from '../../lambda/http/payload';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiEvent, signedPost } from '../../devkit/api-gateway-event';
 import { freePort } from '../../devkit/dynamodb-local';
 import { messagesWebhook, metaJson, statusWebhook } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { leaks } from '../support/log-capture';
 import {
   PHONE_NUMBER_ID,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject, vi } from 'vitest';
-import { lambdaContext } from '../../devkit/api-gateway-event';
 import { countingDynamoDbClient, createClaimTable, localDynamoDbClient } from '../../devkit/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
 import { webhookHandler } from '../../lambda/webhook-chain';
 import { type CapturedLogs, captureLogs, type Sensitive } from '../support/log-capture';
@@ -72,7 +72,7 @@ export async function startSecurityHarness(env: Record<string, string> = {}): Pr
     logs,
     requests,
     async invoke(event, remainingMs = 25_000) {
-      const result = await handler(event, lambdaContext(remainingMs));
+      const result = await handler(event, lambdaContext({ remainingMs: remainingMs }));
       if (typeof result !== 'object') throw new Error('the handler answered a bare string');
       return result;
     },

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apiEvent, lambdaContext, signedPost } from '../../devkit/api-gateway-event';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
 import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
 import { signatureFor } from '../../lambda/http/signature';
 import { webhookHandler } from '../../lambda/webhook-chain';

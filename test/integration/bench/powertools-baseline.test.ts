@@ -5,10 +5,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type CountingProxy, countsBetween, startCountingProxy } from '../../../bench/counting-proxy';
 import { createIdempotencyTable } from '../../../bench/tables';
-import { lambdaContext, signedPost } from '../../../devkit/api-gateway-event';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../../devkit/dynamodb-local';
 import { type GraphStub, startGraphStub } from '../../../devkit/graph-stub';
+import { lambdaContext } from '../../../devkit/lambda-host/lambda-context';
 import { messagesWebhook, metaJson } from '../../../devkit/meta/meta-json';
+import { signedPost } from '../../../devkit/webhook-events';
 
 const SECRET = 'baseline-secret';
 type Handler = (
