@@ -7,7 +7,7 @@ import {
   readRequests,
   totalRequests,
 } from './counting-proxy';
-import { deliverWithRedelivery, type RedeliveryPolicy } from './deliveries';
+import { metaForTarget, type RedeliveryPolicy } from './deliveries';
 import { median } from './stats';
 import type { MessagePlan } from './workload';
 
@@ -19,7 +19,7 @@ export interface RequestProbe {
   duplicateAfterCompletion: number;
   duplicateReads: number;
   duplicateOperations: RequestCounts;
-  /** A copy that arrives while the first is in its Graph call, until it is answered 2xx. */
+  /** A copy that arrives while the first is in its Graph call, until it is answered 200. */
   inFlightCopy: number;
   inFlightCopyInvocations: number;
   inFlightCopyFirstStatus: number;
@@ -53,11 +53,12 @@ export async function probeRequests(
     const pair = await counted(async () => {
       const original = host.invoke(contended.event);
       await sleep(options.inFlightAfterMs);
-      const copy = deliverWithRedelivery(host, contended, 'simultaneous', options.policy, () => {
+      const meta = metaForTarget(host, [contended], options.policy, repeat, (delivery) => {
         copyInvocations++;
+        if (copyInvocations === 1) copyFirstStatus = delivery.status;
       });
-      copyFirstStatus = (await copy.answered).status;
-      await Promise.all([original, copy.settled]);
+      meta.schedule({ kind: 'message', message: contended.message, copy: 1 }, 0);
+      await Promise.all([original, meta.run(() => true, 60_000)]);
     });
     runs.push({
       firstDelivery: totalRequests(first),

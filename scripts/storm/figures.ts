@@ -1,6 +1,6 @@
 import type { GraphRequest } from '../../devkit/graph-stub';
 import type { MetaStats } from '../../devkit/meta/meta-delivery';
-import type { StormMessage } from '../../devkit/meta/webhook-body';
+import type { MetaMessage } from '../../devkit/meta/webhook-body';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
 import type { Ledger } from './ledger';
@@ -55,7 +55,7 @@ export interface PlanFigures {
 
 export interface PlanFacts {
   plan: string;
-  messages: StormMessage[];
+  messages: MetaMessage[];
   /** Messages the plan fails permanently (expected terminal, not misses). */
   permanent: Set<string>;
   copies: number;
