@@ -10,7 +10,7 @@ const PHASE_TIMEOUT_MS = 10 * 60_000;
  * The timed phase: first deliveries arrive on the plan's schedule, copies at once, a little later or
  * after the first was answered, and every non-200 answer is redelivered. Returns every invocation.
  */
-export async function runStorm(
+export async function runStormPhase(
   host: ChildHost,
   plans: MessagePlan[],
   policy: RedeliveryPolicy,
