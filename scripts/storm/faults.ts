@@ -96,7 +96,7 @@ export function dynamoFault(
       return { kind: 'pause', ...zombie(ctx, invocation, 'zombie at completion', call.pk, call.attempt) };
   }
   const dynamo = ctx.plan.dynamo;
-  if (!dynamo?.operations.includes(call.operation)) return undefined;
+  if (call.operation === 'other' || !dynamo?.operations.includes(call.operation)) return undefined;
   const sinceStart = Date.now() - ctx.startedAt;
   if (dynamo.outage && sinceStart % dynamo.outage.everyMs >= dynamo.outage.everyMs - dynamo.outage.forMs) {
     ctx.ledger.count(`dynamodb ${call.operation} outage`);
