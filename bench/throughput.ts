@@ -1,4 +1,5 @@
 import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { sleep } from '../devkit/sleep';
 import type { Delivery, DeliveryKind } from './deliveries';
 import type { MessagePlan } from './workload';
 
@@ -48,7 +49,7 @@ export async function runThroughput(
       const next = queue.shift();
       if (next === undefined) {
         if (running === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await sleep(1);
         continue;
       }
       running++;

@@ -3,6 +3,8 @@ import { signatureFor } from '../lambda/http/signature';
 import { toHttpApiEvent } from './api-gateway';
 
 export const WEBHOOK_PATH = '/webhook';
+/** Events built here carry one fixed request time, so generated sample events stay byte-stable. */
+const FIXED_TIME = new Date(Date.UTC(2026, 10, 29));
 
 interface EventOptions {
   method: 'GET' | 'POST' | string;
@@ -25,6 +27,7 @@ export function apiEvent(options: EventOptions): APIGatewayProxyEventV2 {
       sourceIp: '127.0.0.1',
     },
     `${options.method} ${WEBHOOK_PATH}`,
+    FIXED_TIME,
   );
   if (options.body === undefined) return event;
   // An empty body still reaches the handler as '' here: the bad-input tests send exactly that.

@@ -1,4 +1,5 @@
 import type { Random } from '../random';
+import { sleep } from '../sleep';
 import type { MetaItem } from './webhook-body';
 
 /** Meta gives up waiting for an answer after about 20 s, and counts the delivery as failed. */
@@ -128,7 +129,7 @@ export class MetaDelivery {
       idleTicks = idle ? idleTicks + 1 : 0;
       if (idleTicks >= 5) return 'done';
       if (now > stopAt) return 'timed-out';
-      await new Promise((resolve) => setTimeout(resolve, this.options.tickMs));
+      await sleep(this.options.tickMs);
     }
   }
 

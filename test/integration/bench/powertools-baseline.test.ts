@@ -9,6 +9,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../../d
 import { type GraphStub, startGraphStub } from '../../../devkit/graph-stub';
 import { lambdaContext } from '../../../devkit/lambda-host/lambda-context';
 import { messagesWebhook, metaJson } from '../../../devkit/meta/meta-json';
+import { sleep } from '../../../devkit/sleep';
 import { signedPost } from '../../../devkit/webhook-events';
 
 const SECRET = 'baseline-secret';
@@ -77,7 +78,7 @@ describe('the Powertools idempotency baseline of the bench', () => {
     graph.behave(() => ({ kind: 'accept', delayMs: 300 }));
     const wamid = `wamid.${randomUUID()}`;
     const first = handler(event(wamid), lambdaContext());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const copy = await handler(event(wamid), lambdaContext());
     expect(copy.statusCode).toBe(503);
     expect((await first).statusCode).toBe(200);

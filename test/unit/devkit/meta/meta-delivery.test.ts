@@ -7,6 +7,7 @@ import {
 } from '../../../../devkit/meta/meta-delivery';
 import type { MetaItem, MetaMessage } from '../../../../devkit/meta/webhook-body';
 import { seededRandom } from '../../../../devkit/random';
+import { sleep } from '../../../../devkit/sleep';
 
 const message = (id: string): MetaMessage => ({
   tenantId: '106540352242922',
@@ -27,7 +28,7 @@ function recorded(answer: (post: MetaPost) => DeliveryAnswer, options = FAST, ms
     async (post) => {
       const entry: { post: MetaPost; at: number; answered?: number } = { post, at: Date.now() };
       posts.push(entry);
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      await sleep(ms);
       entry.answered = Date.now();
       return answer(post);
     },
@@ -76,7 +77,7 @@ describe('MetaDelivery', () => {
     const meta = new MetaDelivery(
       async () => {
         most = Math.max(most, ++inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
         inFlight--;
         return { kind: 'answered', status: 200 };
       },
