@@ -103,6 +103,8 @@ export type Invocation =
   | { name: string; kind: 'error'; error: { name: string; message: string }; durationMs: number };
 
 export interface LocalRun {
+  /** `process.version` of the node that ran the bundle. */
+  nodeVersion: string;
   invocations: Invocation[];
   graphRequests: GraphRequest[];
   dynamoEndpoint: string;
@@ -151,7 +153,12 @@ export async function invokeLocally(options: {
           : { name, kind: 'result', result: outcome.result, durationMs },
       );
     }
-    return { invocations, graphRequests: [...graph.requests], dynamoEndpoint: dynamo.endpoint };
+    return {
+      nodeVersion: host.nodeVersion,
+      invocations,
+      graphRequests: [...graph.requests],
+      dynamoEndpoint: dynamo.endpoint,
+    };
   } finally {
     await host?.stop();
     await graph.close();

@@ -11,6 +11,8 @@ export type ChildInvocation =
 export interface ChildHost {
   /** The bundle's import time in the child: the init phase of a cold start. */
   initMs: number;
+  /** `process.version` of the node that runs the bundle. */
+  nodeVersion: string;
   /** One invocation with `remainingMs` to its deadline (the host's default timeout if not given). */
   invoke(event: APIGatewayProxyEventV2, remainingMs?: number): Promise<ChildInvocation>;
   /** The child's CPU time so far (user + system), in ms. */
@@ -80,6 +82,7 @@ export async function startChildHost(options: ChildHostOptions): Promise<ChildHo
 
   return {
     initMs: first.initMs,
+    nodeVersion: first.nodeVersion,
     invoke: (event, remainingMs = options.timeoutMs) =>
       ask<ChildInvocation>((resolve) => {
         const id = nextId++;

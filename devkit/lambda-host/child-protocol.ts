@@ -11,7 +11,7 @@ export interface ThrownError {
 }
 
 export type FromChild =
-  | { type: 'ready'; initMs: number }
+  | { type: 'ready'; initMs: number; nodeVersion: string }
   | { type: 'init-error'; error: ThrownError }
   /** `ms` is the handler's own latency, measured in the child around `handler(event, context)`. */
   | { type: 'result'; id: number; ms: number; result?: unknown; error?: ThrownError }

@@ -30,7 +30,7 @@ try {
   send({ type: 'init-error', error: describe(error) });
   process.exit(1);
 }
-send({ type: 'ready', initMs: performance.now() - started });
+send({ type: 'ready', initMs: performance.now() - started, nodeVersion: process.version });
 
 process.on('message', async (message: ToChild) => {
   if (message.type === 'cpu') {
