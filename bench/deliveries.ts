@@ -1,6 +1,7 @@
 import type { ChildHost } from '../devkit/lambda-host/child-process';
 import type { CopyTiming } from '../devkit/meta/copies';
-import { META_DEFAULTS, MetaDelivery, type MetaOptions } from '../devkit/meta/meta-delivery';
+import { META_DEFAULTS, type MetaOptions } from '../devkit/meta/delivery-policy';
+import { MetaDelivery } from '../devkit/meta/meta-delivery';
 import { seededRandom } from '../devkit/random';
 import type { MessagePlan } from './workload';
 

@@ -1,4 +1,5 @@
-import { META_DEFAULTS, MetaDelivery } from '../devkit/meta/meta-delivery';
+import { META_DEFAULTS } from '../devkit/meta/delivery-policy';
+import { MetaDelivery } from '../devkit/meta/meta-delivery';
 import { scheduleStatuses } from '../devkit/meta/status-webhooks';
 import { webhookBody } from '../devkit/meta/webhook-body';
 import { postWebhook } from '../devkit/meta/webhook-post';

@@ -1,5 +1,5 @@
 import { signatureFor } from '../../lambda/http/signature';
-import { type DeliveryAnswer, META_TIMEOUT_MS } from './meta-delivery';
+import { type DeliveryAnswer, META_TIMEOUT_MS } from './delivery-policy';
 
 /** The user agent Meta's webhook requests carry. */
 export const META_USER_AGENT = 'facebookexternalua';

@@ -1,4 +1,4 @@
-import { META_DEFAULTS, META_TIMEOUT_MS, redeliveryDelay } from '../../devkit/meta/meta-delivery';
+import { META_DEFAULTS, META_TIMEOUT_MS, redeliveryDelay } from '../../devkit/meta/delivery-policy';
 import { META_USER_AGENT, postWebhook } from '../../devkit/meta/webhook-post';
 import { seededRandom } from '../../devkit/random';
 import { sleep } from '../../devkit/sleep';

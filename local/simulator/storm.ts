@@ -1,5 +1,6 @@
 import { type CopyShape, planCopies, scheduleMessage } from '../../devkit/meta/copies';
-import { type DeliveryAnswer, META_DEFAULTS, MetaDelivery } from '../../devkit/meta/meta-delivery';
+import { type DeliveryAnswer, META_DEFAULTS } from '../../devkit/meta/delivery-policy';
+import { MetaDelivery } from '../../devkit/meta/meta-delivery';
 import { webhookBody } from '../../devkit/meta/webhook-body';
 import { seededRandom } from '../../devkit/random';
 import { metaOptionsFor, type Redelivery } from './meta-client';

@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { type CopyShape, planCopies, scheduleMessage } from '../../devkit/meta/copies';
-import { META_DEFAULTS, MetaDelivery } from '../../devkit/meta/meta-delivery';
+import { META_DEFAULTS } from '../../devkit/meta/delivery-policy';
+import { MetaDelivery } from '../../devkit/meta/meta-delivery';
 import { scheduleStatuses } from '../../devkit/meta/status-webhooks';
 import { type MetaMessage, webhookBody } from '../../devkit/meta/webhook-body';
 import { type Random, seededRandom } from '../../devkit/random';

@@ -5,7 +5,7 @@ import { faultyFetch } from '../../devkit/faults/fetch-faults';
 import { type GraphRequest, type GraphStub, startGraphStub } from '../../devkit/graph-stub';
 import { type InvocationRun, invokeAsLambda } from '../../devkit/lambda-host/in-process';
 import { gatedClock, type Invocation } from '../../devkit/lambda-host/invocation-scope';
-import type { DeliveryAnswer } from '../../devkit/meta/meta-delivery';
+import type { DeliveryAnswer } from '../../devkit/meta/delivery-policy';
 import type { Random } from '../../devkit/random';
 import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';

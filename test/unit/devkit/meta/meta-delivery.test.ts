@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type DeliveryAnswer,
-  META_DEFAULTS,
-  MetaDelivery,
-  type MetaPost,
-} from '../../../../devkit/meta/meta-delivery';
+import { type DeliveryAnswer, META_DEFAULTS, type MetaPost } from '../../../../devkit/meta/delivery-policy';
+import { MetaDelivery } from '../../../../devkit/meta/meta-delivery';
 import type { MetaItem, MetaMessage } from '../../../../devkit/meta/webhook-body';
 import { seededRandom } from '../../../../devkit/random';
 import { sleep } from '../../../../devkit/sleep';
