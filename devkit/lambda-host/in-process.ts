@@ -34,7 +34,7 @@ export async function invokeAsLambda(
   remainingMs: number,
 ): Promise<InvocationRun> {
   const invocation = new Invocation(++nextId);
-  const work = runInInvocation(invocation, () => handler(event, lambdaContext({ remainingMs }))).then(
+  const work = runInInvocation(invocation, () => handler(event, lambdaContext(remainingMs))).then(
     (result): InvocationAnswer =>
       typeof result === 'object'
         ? { kind: 'answered', statusCode: result.statusCode ?? 200, body: result.body }

@@ -13,9 +13,12 @@ const ACCOUNT_ID = '123456789012';
 
 /**
  * The one Lambda `Context` of the tooling: every host (in-process, child process, the local server)
- * builds it here, so the deadline the handler sees is counted the same way everywhere.
+ * builds it here, so the deadline the handler sees is counted the same way everywhere. A number is
+ * the time remaining (`lambdaContext(20_000)`), the common case in tests.
  */
-export function lambdaContext(options: ContextOptions = {}): Context {
+export function lambdaContext(remainingOrOptions: number | ContextOptions = {}): Context {
+  const options =
+    typeof remainingOrOptions === 'number' ? { remainingMs: remainingOrOptions } : remainingOrOptions;
   const deadline = Date.now() + (options.remainingMs ?? 20_000);
   const functionName = options.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'whatsapp-once-local';
   const region = process.env.AWS_REGION ?? 'us-east-1';

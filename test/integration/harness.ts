@@ -75,7 +75,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     clock,
     async deliver(body, remainingMs = 20_000) {
       const raw = typeof body === 'string' ? body : metaJson(body);
-      const result = await handler(signedPost(raw, APP_SECRET), lambdaContext({ remainingMs }));
+      const result = await handler(signedPost(raw, APP_SECRET), lambdaContext(remainingMs));
       if (typeof result !== 'object') throw new Error('handler returned a bare string');
       return result;
     },

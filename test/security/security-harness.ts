@@ -72,7 +72,7 @@ export async function startSecurityHarness(env: Record<string, string> = {}): Pr
     logs,
     requests,
     async invoke(event, remainingMs = 25_000) {
-      const result = await handler(event, lambdaContext({ remainingMs }));
+      const result = await handler(event, lambdaContext(remainingMs));
       if (typeof result !== 'object') throw new Error('the handler answered a bare string');
       return result;
     },
