@@ -10,7 +10,8 @@ export const HANDLER_EXPORT = 'handler';
 export const BUNDLING = {
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  // The Lambda runtime (lib/webhook-function.ts: nodejs24.x), so esbuild lowers nothing that it supports.
+  target: 'node24',
   minify: true,
   sourcemap: true,
   sourcesContent: false,

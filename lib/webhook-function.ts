@@ -17,13 +17,11 @@ import type { StackSettings } from './settings';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The only item operations the claim protocol uses: claim (Put), settle (Update/Delete), fallback read (Get). */
-export const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-] as const;
+/**
+ * The only item operations the claim store sends: claim (Put), settle and confirm (Update), read (Get).
+ * Nothing deletes: records leave by TTL, so DeleteItem is not granted.
+ */
+export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 export interface WebhookFunctionProps {
   table: ITable;

@@ -4,7 +4,6 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../lib/bundling';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,7 +18,8 @@ export async function runtimeScript(): Promise<string> {
     write: false,
     format: 'esm',
     platform: 'node',
-    target: BUNDLING.target,
+    // The host's child runs under the development node as well as the Lambda runtime's: the oldest engines allows.
+    target: 'node20',
     logLevel: 'warning',
   });
   const code = outputFiles[0]?.contents;

@@ -6,6 +6,7 @@ import { DEFAULTS } from '../../lambda/config/config';
 import { ENV, SECRET_KEYS } from '../../lambda/config/env-names';
 import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/observability/metric-names';
+import { BUNDLING } from '../../lib/bundling';
 import { FUNCTION_LOGICAL_ID, LOCAL_INVOKE_VARIABLES, WEBHOOK_PATH } from '../../lib/identifiers';
 import { findFunctionAsset } from '../../scripts/invoke-asset';
 import { nagReport, type Synthesized, synthesize } from './synth';
@@ -62,6 +63,11 @@ describe('webhook function', () => {
     expect(Architectures).toEqual(['arm64']);
   });
 
+  it('is bundled for the node it runs on, so esbuild neither lowers syntax nor emits any the runtime lacks', () => {
+    const { Runtime } = functionResource().Properties;
+    expect(BUNDLING.target).toBe(String(Runtime).replace(/^nodejs(\d+)\.x$/, 'node$1'));
+  });
+
   it("times out below API Gateway's 30 s, leaving room for the lease safety margin and the duplicate wait", () => {
     const timeoutMs = Number(functionResource().Properties.Timeout) * 1000;
     expect(timeoutMs).toBeLessThan(30_000);
@@ -110,17 +116,25 @@ describe('least privilege', () => {
       )
       .flatMap((document) => document.Statement);
 
-  it('allows exactly the four item actions, on the table ARN only', () => {
+  it('allows exactly the three item actions the claim store sends, on the table ARN only', () => {
     const [tableId] = only('AWS::DynamoDB::Table');
     const dynamo = statements().filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(dynamo).toHaveLength(1);
     expect([dynamo[0]?.Action].flat().sort()).toEqual([
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
     expect(dynamo[0]?.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+  });
+
+  it('grants no delete or batch write on any resource: records leave by TTL, nothing deletes', () => {
+    const actions = statements().flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    expect(actions.filter((action) => typeof action === 'string' && action.startsWith('dynamodb:*'))).toEqual(
+      [],
+    );
   });
 
   it('reads only its own secret, and nothing grants a wildcard resource', () => {
