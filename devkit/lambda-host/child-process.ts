@@ -1,5 +1,4 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { FromChild, ThrownError, ToChild } from './child-protocol';
 import { runtimeScript } from './runtime-script';
 
@@ -14,7 +13,7 @@ export interface ChildHost {
   /** `process.version` of the node that runs the bundle. */
   nodeVersion: string;
   /** One invocation with `remainingMs` to its deadline (the host's default timeout if not given). */
-  invoke(event: APIGatewayProxyEventV2, remainingMs?: number): Promise<ChildInvocation>;
+  invoke(event: unknown, remainingMs?: number): Promise<ChildInvocation>;
   /** The child's CPU time so far (user + system), in ms. */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;

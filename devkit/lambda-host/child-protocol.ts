@@ -1,9 +1,7 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-
 /** Messages between a host and the child process that runs one bundle, over the fork IPC channel. */
 export type ToChild =
-  | { type: 'invoke'; id: number; event: APIGatewayProxyEventV2; remainingMs: number }
-  | { type: 'cpu' };
+  /** Any event the function takes: an API Gateway request, a stream batch, an SQS batch. */
+  { type: 'invoke'; id: number; event: unknown; remainingMs: number } | { type: 'cpu' };
 
 export interface ThrownError {
   name: string;

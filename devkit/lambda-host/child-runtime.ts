@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isRecord } from '../is-record';
 import type { FromChild, ThrownError, ToChild } from './child-protocol';
 import { lambdaContext } from './lambda-context';
 
@@ -40,7 +41,7 @@ process.on('message', async (message: ToChild) => {
   }
   const context = lambdaContext({
     remainingMs: message.remainingMs,
-    requestId: message.event.requestContext?.requestId ?? `local-${message.id}`,
+    requestId: requestIdOf(message.event) ?? `local-${message.id}`,
   });
   const start = performance.now();
   try {
@@ -53,3 +54,9 @@ process.on('message', async (message: ToChild) => {
 // A clean exit on stop, so `--cpu-prof` can write its profile; and none left behind by a dead host.
 process.on('SIGTERM', () => process.exit(0));
 process.on('disconnect', () => process.exit(0));
+
+/** API Gateway's request id, which Lambda passes on as the invocation's; other events have none. */
+function requestIdOf(event: unknown): string | undefined {
+  const id = isRecord(event) && isRecord(event.requestContext) ? event.requestContext.requestId : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
