@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { SECRET_PLACEHOLDER } from '../../lambda/config/secret-placeholder';
 import { SECRET_REFRESH_INTERVAL_MS } from '../../lambda/config/secrets';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { apiEvent, lambdaContext, signedPost } from '../support/api-events';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../support/secrets-manager-stub';
 import { type Harness, PHONE_NUMBER_ID, startHarness } from './harness';
 

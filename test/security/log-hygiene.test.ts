@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../devkit/dynamodb-local';
+import { messagesWebhook, metaJson, statusWebhook } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { SECRET_PLACEHOLDER } from '../../lambda/config/secret-placeholder';
-import { apiEvent, signedPost } from '../support/api-events';
-import { freePort } from '../support/dynamodb-local';
 import { leaks } from '../support/log-capture';
-import { messagesWebhook, metaJson, statusWebhook } from '../support/meta-json';
 import {
   PHONE_NUMBER_ID,
   SECRETS,

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
 import { SECRET_PLACEHOLDER } from '../../lambda/config/secret-placeholder';
 import { signatureFor } from '../../lambda/http/signature';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { apiEvent, lambdaContext, signedPost } from '../support/api-events';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 import { useCaseFixture } from './domain/use-case-fixture';
 
 const SECRET = 'chain-secret';

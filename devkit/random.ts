@@ -1,16 +1,17 @@
-import { mulberry32 } from '../../test/support/seeded-random';
-
-/** Seeded randomness: a storm is reproducible in what it decides, if not in its exact timing. */
+/** Seeded randomness: a storm, a simulation or a benchmark is reproducible in what it decides. */
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
   chance(probability: number): boolean;
   /** An integer in [min, max]. */
   int(min: number, max: number): number;
+  /** A float in [low, high). */
+  between(low: number, high: number): number;
   pick<T>(items: readonly T[]): T;
   shuffle<T>(items: T[]): T[];
 }
 
+/** The one seeded generator of the tooling: the same seed gives the same draws. */
 export function seededRandom(seed: number): Random {
   const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
@@ -18,6 +19,7 @@ export function seededRandom(seed: number): Random {
     next,
     chance: (probability) => next() < probability,
     int,
+    between: (low, high) => low + next() * (high - low),
     pick: (items) => {
       if (items.length === 0) throw new Error('pick from an empty list');
       return items[int(0, items.length - 1)] as (typeof items)[number];
@@ -29,6 +31,18 @@ export function seededRandom(seed: number): Random {
       }
       return items;
     },
+  };
+}
+
+/** mulberry32: small, fast and good enough for workloads; not for anything secret. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

@@ -1,4 +1,4 @@
-/** The part of dynalite's (untyped) API the local server uses. */
+/** The part of dynalite's (untyped) API devkit/dynalite.ts uses. */
 declare module 'dynalite' {
   import type { Server } from 'node:http';
 

@@ -11,7 +11,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
+import { TABLE_SCHEMA } from '../lambda/config/table-schema';
+import { sleep } from './sleep';
 
 /** Credentials DynamoDB Local accepts; it checks nothing, but the SDK wants some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -143,7 +144,7 @@ async function waitUntilReady(endpoint: string, java: ChildProcess): Promise<voi
         await client.send(new ListTablesCommand({}));
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
     }
     throw new Error('timed out after 30 s');

@@ -3,21 +3,15 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { currentInvocation, type Invocation, never, throughPort } from './invocation-scope';
+import type { ClaimOperation } from '../../lambda/domain/ports';
+import { isRecord } from '../is-record';
+import { currentInvocation, type Invocation, never, throughPort } from '../lambda-host/invocation-scope';
 
-/** The claim store's operations, recognised from the request the adapter sends. */
-export type ClaimOperation =
-  | 'claim'
-  | 'read'
-  | 'complete'
-  | 'release'
-  | 'markUnknown'
-  | 'markFailed'
-  | 'confirmSent'
-  | 'other';
+/** The claim store's operation a request belongs to (the product's own names), or none of them. */
+export type CalledOperation = ClaimOperation | 'other';
 
 export interface DynamoCall {
-  operation: ClaimOperation;
+  operation: CalledOperation;
   /** The record's partition key (`phone_number_id#wamid`). */
   pk: string | undefined;
   /** The claim attempt the request writes or is fenced on. */
@@ -87,8 +81,6 @@ function injectedError(kind: 'throttle' | 'outage'): Error {
 }
 
 type Attribute = { S?: string; N?: string };
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
 const attribute = (map: unknown, name: string): Attribute | undefined => {
   const value = isRecord(map) ? map[name] : undefined;
   return isRecord(value) ? (value as Attribute) : undefined;
@@ -109,7 +101,7 @@ export function describeCall(commandName: string, input: unknown): DynamoCall {
       const attempt = numberOf(attribute(values, ':attempt'));
       if (attribute(values, ':done')) return { operation: 'confirmSent', pk, attempt };
       const state = attribute(values, ':state')?.S;
-      const operation: ClaimOperation =
+      const operation: CalledOperation =
         state === 'done'
           ? 'complete'
           : state === 'released'

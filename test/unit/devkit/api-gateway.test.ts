@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from '../../../devkit/api-gateway';
+import { metaJson } from '../../../devkit/meta/meta-json';
 import { rawBodyOf } from '../../../lambda/http/request';
-import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from '../../../local/http-api-event';
-import { metaJson } from '../../support/meta-json';
 
 const request = (overrides: Partial<HttpRequest>): HttpRequest => ({
   method: 'POST',

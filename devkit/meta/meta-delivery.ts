@@ -1,34 +1,19 @@
-import type { Random } from './random';
-import { type MetaItem, webhookBody } from './webhook-body';
-
-/** What Meta saw for one POST: an HTTP answer, a crashed invocation (502), or its own timeout. */
-export type DeliveryAnswer = { kind: 'answered'; status: number } | { kind: 'died' } | { kind: 'timed-out' };
-
-export interface MetaOptions {
-  /** How often the delivery queue is drained; items due in one tick may share a body. */
-  tickMs: number;
-  /** Largest number of items in one body. */
-  maxBatch: number;
-  /** Backoff of Meta's redelivery after a non-200: base, doubling up to the cap, with jitter. */
-  retryBaseMs: number;
-  retryCapMs: number;
-  /** Meta gives an item up after this many failed deliveries (a miss, reported). */
-  maxTries: number;
-}
-
-export const META_DEFAULTS: MetaOptions = {
-  tickMs: 40,
-  maxBatch: 4,
-  retryBaseMs: 150,
-  retryCapMs: 2_000,
-  maxTries: 40,
-};
+import type { Random } from '../random';
+import { sleep } from '../sleep';
+import {
+  type DeliveryAnswer,
+  META_DEFAULTS,
+  type MetaOptions,
+  type MetaPost,
+  redeliveryDelay,
+} from './delivery-policy';
+import type { MetaItem } from './webhook-body';
 
 export interface MetaStats {
   posts: number;
   messageDeliveries: number;
   statusDeliveries: number;
-  /** Answers by kind: "200", "503", "500", "died" (502), "timed-out". */
+  /** Answers by kind: "200", "503", "500", "died" (502), "timed-out", "unreachable". */
   answers: Record<string, number>;
   /** POSTs Meta had to deliver again because the answer was not 200. */
   nonOkPosts: number;
@@ -42,10 +27,12 @@ interface Pending {
 }
 
 /**
- * Meta's side of the webhook: delivers every scheduled item, batching what is due together, and
- * redelivers every item of a non-200 answer with backoff, regrouped with whatever else is due.
+ * The one model of how Meta delivers webhooks, for the storm, the simulator and the benchmark:
+ * every scheduled item is delivered when due, items due together may share a body, copies can wait
+ * for the first answer to their message, and every item of a non-200 answer is delivered again with
+ * backoff, regrouped with whatever else is due, until Meta gives it up.
  */
-export class MetaSimulator {
+export class MetaDelivery {
   readonly stats: MetaStats = {
     posts: 0,
     messageDeliveries: 0,
@@ -60,11 +47,11 @@ export class MetaSimulator {
   private inFlight = 0;
 
   constructor(
-    private readonly deliver: (body: string) => Promise<DeliveryAnswer>,
+    private readonly deliver: (post: MetaPost) => Promise<DeliveryAnswer>,
     private readonly random: Random,
     private readonly options: MetaOptions = META_DEFAULTS,
-    /** Sees every POST: what it carried and how it was answered. */
-    private readonly observe?: (items: MetaItem[], answer: DeliveryAnswer, post: number) => void,
+    /** Sees every POST once answered. */
+    private readonly observe?: (post: MetaPost, answer: DeliveryAnswer) => void,
   ) {}
 
   schedule(item: MetaItem, delayMs: number): void {
@@ -78,27 +65,39 @@ export class MetaSimulator {
     this.held.set(item.message.id, waiting);
   }
 
+  /** Items still to deliver (due, waiting, or in a POST in flight). */
+  backlog(): { waiting: number; inFlight: number } {
+    const held = [...this.held.values()].reduce((sum, copies) => sum + copies.length, 0);
+    return { waiting: this.pending.length + held, inFlight: this.inFlight };
+  }
+
   /** Runs until nothing is due, held or in flight and `quiet()` agrees for a few ticks, or `timeoutMs` passes. */
   async run(quiet: () => boolean, timeoutMs: number): Promise<'done' | 'timed-out'> {
     const stopAt = Date.now() + timeoutMs;
     let idleTicks = 0;
     for (;;) {
       const now = Date.now();
+      const free = this.options.maxInFlight - this.inFlight;
       const due = this.pending.filter((p) => p.dueAt <= now);
-      this.pending = this.pending.filter((p) => p.dueAt > now);
-      for (const body of this.batches(due)) void this.post(body);
+      const bodies = this.batches(due).slice(0, Math.max(0, free));
+      const sending = new Set(bodies.flat());
+      this.pending = this.pending.filter((p) => !sending.has(p));
+      for (const body of bodies) void this.post(body);
       const idle = this.pending.length === 0 && this.held.size === 0 && this.inFlight === 0 && quiet();
       idleTicks = idle ? idleTicks + 1 : 0;
       if (idleTicks >= 5) return 'done';
       if (now > stopAt) return 'timed-out';
-      await new Promise((resolve) => setTimeout(resolve, this.options.tickMs));
+      await sleep(this.options.tickMs);
     }
   }
 
-  /** Items due now, shuffled and grouped; two copies of one message rarely share a body. */
+  /**
+   * Items due now, grouped; two copies of one message rarely share a body. Batches are shuffled;
+   * single items go oldest first, so a cap on POSTs in flight delays the newest.
+   */
   private batches(due: Pending[]): Pending[][] {
     const bodies: Pending[][] = [];
-    let rest = this.random.shuffle(due);
+    let rest = this.options.maxBatch === 1 ? due.sort((a, b) => a.dueAt - b.dueAt) : this.random.shuffle(due);
     while (rest.length > 0) {
       const size = this.random.int(1, this.options.maxBatch);
       const body: Pending[] = [];
@@ -120,22 +119,17 @@ export class MetaSimulator {
 
   private async post(body: Pending[]): Promise<void> {
     this.inFlight++;
-    const post = ++this.stats.posts;
+    const post: MetaPost = {
+      number: ++this.stats.posts,
+      items: body.map((p) => p.item),
+      redelivered: body.some((p) => p.tries > 0),
+    };
     for (const p of body) {
       if (p.item.kind === 'message') this.stats.messageDeliveries++;
       else this.stats.statusDeliveries++;
     }
-    const answer = await this.deliver(
-      webhookBody(
-        body.map((p) => p.item),
-        Math.floor(Date.now() / 1000),
-      ),
-    );
-    this.observe?.(
-      body.map((p) => p.item),
-      answer,
-      post,
-    );
+    const answer = await this.deliver(post).catch((): DeliveryAnswer => ({ kind: 'unreachable' }));
+    this.observe?.(post, answer);
     const label = answer.kind === 'answered' ? String(answer.status) : answer.kind;
     this.stats.answers[label] = (this.stats.answers[label] ?? 0) + 1;
     const ok = answer.kind === 'answered' && answer.status === 200;
@@ -147,7 +141,8 @@ export class MetaSimulator {
         this.stats.gaveUp++;
         continue;
       }
-      this.pending.push({ item: p.item, dueAt: Date.now() + this.backoff(p.tries), tries: p.tries + 1 });
+      const dueAt = Date.now() + redeliveryDelay(this.options, p.tries, this.random);
+      this.pending.push({ item: p.item, dueAt, tries: p.tries + 1 });
     }
     this.inFlight--;
   }
@@ -157,10 +152,5 @@ export class MetaSimulator {
     if (!waiting) return;
     this.held.delete(messageId);
     for (const { item, delayMs } of waiting) this.schedule(item, delayMs);
-  }
-
-  private backoff(tries: number): number {
-    const base = Math.min(this.options.retryBaseMs * 2 ** tries, this.options.retryCapMs);
-    return Math.round(base * (0.8 + 0.4 * this.random.next()));
   }
 }

@@ -1,6 +1,7 @@
-import { metaJson } from '../../test/support/meta-json';
+import { metaJson } from './meta-json';
 
-export interface StormMessage {
+/** One inbound message as Meta delivers it (every copy carries the same one). */
+export interface MetaMessage {
   tenantId: string;
   /** The inbound wamid. */
   id: string;
@@ -11,7 +12,8 @@ export interface StormMessage {
   expectsReply: boolean;
 }
 
-export interface StormStatus {
+/** A status of one of our replies, echoing the reply's `biz_opaque_callback_data`. */
+export interface MetaStatus {
   tenantId: string;
   outboundId: string;
   status: 'sent' | 'delivered';
@@ -21,8 +23,8 @@ export interface StormStatus {
 
 /** One thing Meta delivers: a copy of an inbound message, or a status of one of our replies. */
 export type MetaItem =
-  | { kind: 'message'; message: StormMessage; copy: number }
-  | { kind: 'status'; status: StormStatus };
+  /** `copy` 0 is the first delivery; the others are Meta's duplicates of it. */
+  { kind: 'message'; message: MetaMessage; copy: number } | { kind: 'status'; status: MetaStatus };
 
 const WABA_ID = '102290129340398';
 
@@ -62,10 +64,10 @@ const tenantOf = (item: MetaItem) => (item.kind === 'message' ? item.message.ten
 
 function contactsOf(items: MetaItem[]) {
   const senders = new Set(items.flatMap((item) => (item.kind === 'message' ? [item.message.from] : [])));
-  return [...senders].map((waId) => ({ profile: { name: 'Storm User' }, wa_id: waId }));
+  return [...senders].map((waId) => ({ profile: { name: 'Test User' }, wa_id: waId }));
 }
 
-function messageJson(message: StormMessage, timestamp: number) {
+function messageJson(message: MetaMessage, timestamp: number) {
   const common = { from: message.from, id: message.id, timestamp: String(timestamp) };
   switch (message.type) {
     case 'text':
@@ -81,7 +83,7 @@ function messageJson(message: StormMessage, timestamp: number) {
   }
 }
 
-function statusJson(status: StormStatus, timestamp: number) {
+function statusJson(status: MetaStatus, timestamp: number) {
   return {
     id: status.outboundId,
     status: status.status,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { lambdaContext } from './api-events';
 import { Invocation, runInInvocation } from './invocation-scope';
+import { lambdaContext } from './lambda-context';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 

@@ -1,5 +1,5 @@
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
-import { currentInvocation, type Invocation, never, throughPort } from './invocation-scope';
+import { currentInvocation, type Invocation, never, throughPort } from '../lambda-host/invocation-scope';
 
 /** One Graph call as the reply sender makes it, read from its body. */
 export interface GraphCall {

@@ -1,6 +1,6 @@
 import type { InboundMessage } from '../../lambda/domain/messages';
 import type { Bot } from '../../lambda/domain/ports';
-import { currentInvocation, type Invocation, throughPort } from './invocation-scope';
+import { currentInvocation, type Invocation, throughPort } from '../lambda-host/invocation-scope';
 
 /** The owner stalls while composing, after its claim and before its send (a slow bot, a frozen process). */
 export type BotFault = { kind: 'stall'; until: () => Promise<void> };

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../../lambda/domain/ports';
+import { sleep } from '../sleep';
 
 /**
  * One simulated Lambda invocation. The fault-injecting ports (DynamoDB middleware, fetch, clock)
@@ -51,7 +52,7 @@ export class Invocation {
    */
   async idle(): Promise<void> {
     for (let quietChecks = 0; quietChecks < 2; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       if (this.stopped) await never();
       quietChecks = this.activePorts === 0 ? quietChecks + 1 : 0;
     }
