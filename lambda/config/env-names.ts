@@ -22,6 +22,9 @@ export const ENV = {
   defaultRemainingMs: 'DEFAULT_REMAINING_MS',
   forwardUrl: 'FORWARD_URL',
   logMessageContent: 'LOG_MESSAGE_CONTENT',
+  replyMode: 'REPLY_MODE', // 'inline' (default) | 'queued'; webhook function
+  redriveQueueUrl: 'REDRIVE_QUEUE_URL', // worker + redrive functions: the SQS re-drive queue
+  sendRatePerSecond: 'SEND_RATE_PER_SECOND', // worker: paced sends per phone_number_id per container
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
