@@ -43,6 +43,24 @@ describe('readSettings', () => {
     ).toThrow(/must be below timeoutSeconds/);
   });
 
+  it.each(['inline', 'queued'])('accepts replyMode=%s', (replyMode) => {
+    expect(readSettings(context({ replyMode })).replyMode).toBe(replyMode);
+  });
+
+  it('refuses a reply mode the runtime does not know', () => {
+    expect(() => readSettings(context({ replyMode: 'async' }))).toThrow(/replyMode must match/);
+  });
+
+  it('refuses a worker timeout that leaves no room for one Graph call inside the lease', () => {
+    expect(() => readSettings(context({ workerTimeoutSeconds: 10, leaseSafetyMs: 2000 }))).toThrow(
+      /must be below workerTimeoutSeconds/,
+    );
+    expect(readSettings(context({ workerTimeoutSeconds: '120', sendRatePerSecond: '40' }))).toMatchObject({
+      workerTimeoutSeconds: 120,
+      sendRatePerSecond: 40,
+    });
+  });
+
   it('accepts only retention periods CloudWatch Logs offers', () => {
     expect(() => readSettings(context({ logRetentionDays: 31 }))).toThrow(/logRetentionDays must be one of/);
   });
