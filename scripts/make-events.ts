@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { QUEUED_EVENT_FILES, queuedEvents } from './queued-sample-events';
 import {
   DOCKER_HOST_ENDPOINTS,
   LOCAL_CREDENTIALS,
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     'access-token': { type: 'string', default: LOCAL_CREDENTIALS.accessToken },
     'dynamodb-endpoint': { type: 'string', default: DOCKER_HOST_ENDPOINTS.dynamoDb },
     'graph-base-url': { type: 'string', default: DOCKER_HOST_ENDPOINTS.graph },
+    'redrive-queue-url': { type: 'string', default: DOCKER_HOST_ENDPOINTS.redriveQueue },
   },
 });
 
@@ -33,9 +35,14 @@ const credentials = {
 mkdirSync(values.out, { recursive: true });
 const events = sampleEvents(credentials);
 for (const file of SAMPLE_EVENT_FILES) writeJson(file, events[file]);
+for (const file of QUEUED_EVENT_FILES) writeJson(file, queuedEvents()[file]);
 writeJson(
   'env-vars.json',
-  samEnvVars(credentials, { dynamoDb: values['dynamodb-endpoint'], graph: values['graph-base-url'] }),
+  samEnvVars(credentials, {
+    dynamoDb: values['dynamodb-endpoint'],
+    graph: values['graph-base-url'],
+    redriveQueue: values['redrive-queue-url'],
+  }),
 );
 
 function writeJson(file: string, value: unknown) {
