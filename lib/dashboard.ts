@@ -119,6 +119,10 @@ function queuedWidgets(queued: WebhookDashboardProps['queued']): GraphWidget[] {
         queued.redrive.metricErrors({ ...sum, label: 'Redrive errors' }),
       ],
       right: [
+        queued.redriveQueue.metric('ApproximateNumberOfMessagesDelayed', {
+          ...max,
+          label: 'Re-drives waiting',
+        }),
         queued.redriveQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'Re-drives due' }),
         queued.streamDeadLetters.metricApproximateNumberOfMessagesVisible({
           ...max,

@@ -88,11 +88,9 @@ export class ReplyWorker extends ServiceFunction {
         onFailure: new SqsDlq(this.streamDeadLetters),
       }),
     );
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        "dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permissions; it lists stream ARNs, never items. Reading records is granted on this table's stream ARN only.",
-    });
+    this.acknowledgeWildcard(
+      "dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permissions; it lists stream ARNs, never items. Reading records is granted on this table's stream ARN only.",
+    );
     grantRedriveSend(this, props.redriveQueue);
   }
 }

@@ -114,12 +114,21 @@ export class ServiceFunction extends Construct {
     );
     props.secret.grantRead(this.role);
     if (settings.tracing) {
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only with tracing on: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their resource is "*".',
-      });
+      this.acknowledgeWildcard(
+        'Only with tracing on: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their resource is "*".',
+      );
     }
+  }
+
+  private readonly wildcardReasons: string[] = [];
+
+  /** One acknowledgement per role holds every reason, so a second grant of `*` cannot hide the first. */
+  acknowledgeWildcard(reason: string): void {
+    this.wildcardReasons.push(reason);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: this.wildcardReasons.join(' '),
+    });
   }
 }
 

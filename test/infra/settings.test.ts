@@ -101,6 +101,9 @@ describe('the stack with every user setting changed', () => {
     const report = nagReport(synthesized.outdir);
     expect(report.violations).toEqual([]);
     expect(report.suppressed.map((s) => s.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+    const worker = report.suppressed.find((s) => s.acknowledgedAt === 'WhatsappOnce/Worker/Role');
+    expect(worker?.reason).toMatch(/xray:PutTraceSegments/);
+    expect(worker?.reason).toMatch(/dynamodb:ListStreams/);
   });
 
   it('subscribes the alarm e-mail to the alarm topic', () => {
