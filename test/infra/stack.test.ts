@@ -323,6 +323,7 @@ describe('alarms and dashboard', () => {
     expect(body).toContain('Iterator age (ms)');
     for (const label of [
       'Re-drives enqueued',
+      'Re-drives waiting',
       'Re-drives due',
       'Stream dead letters',
       'Re-drive dead letters',
