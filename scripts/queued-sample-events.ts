@@ -27,6 +27,8 @@ const queuedImage: Record<string, AttributeValue> = {
   attempt: { N: '1' },
   leaseUntil: { N: '0' },
   [TABLE_SCHEMA.ttlAttribute]: { N: String(MESSAGE_TIMESTAMP + EIGHT_DAYS) },
+  tenantId: { S: key.tenantId },
+  messageId: { S: key.messageId },
   replyTo: { S: '16505551234' },
   type: { S: 'text' },
   text: { S: 'hello' },

@@ -87,6 +87,9 @@ describe('events/ for the queued-mode functions', () => {
     const wanted = QUEUED_FILTER.dynamodb.NewImage.state.S;
     expect(wanted).toContain(record?.dynamodb?.NewImage?.state?.S);
     expect(record?.dynamodb?.NewImage).toMatchObject({
+      tenantId: { S: SAMPLE_PHONE_NUMBER_ID },
+      messageId: { S: SAMPLE_MESSAGE_ID },
+      attempt: { N: '1' },
       owner: { S: '' },
       leaseUntil: { N: '0' },
       replyTo: { S: '16505551234' },
