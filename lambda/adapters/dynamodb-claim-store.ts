@@ -6,15 +6,15 @@ import {
   type ClaimRecord,
   type ClaimResult,
   type ClaimState,
-  type ClaimStore,
-  ClaimStoreError,
   type ConfirmResult,
   epochSeconds,
   type Fence,
   type FencedWrite,
   type NewClaim,
 } from '../domain/claim-record';
+import { ClaimStoreError } from '../domain/claim-store-error';
 import { type MessageKey, recordKey } from '../domain/messages';
+import type { ClaimOperation, ClaimStore, SettleWrite } from '../domain/ports';
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,
@@ -79,12 +79,12 @@ export class DynamoDbClaimStore implements ClaimStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { won: true, previous: Attributes ? toRecord(Attributes) : undefined };
+      return { won: true, previous: Attributes ? toRecord(Attributes, 'claim') : undefined };
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError('claim', { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(unmarshall(item)) : await this.read(key) };
+      return { won: false, current: item ? toRecord(unmarshall(item), 'claim') : await this.read(key) };
     }
   }
 
@@ -97,7 +97,7 @@ export class DynamoDbClaimStore implements ClaimStore {
           ConsistentRead: true,
         }),
       );
-      return Item ? toRecord(Item) : undefined;
+      return Item ? toRecord(Item, 'read') : undefined;
     } catch (error) {
       throw new ClaimStoreError('read', { cause: error });
     }
@@ -156,11 +156,11 @@ export class DynamoDbClaimStore implements ClaimStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { confirmed: true, previous: Attributes ? toRecord(Attributes) : undefined };
+      return { confirmed: true, previous: Attributes ? toRecord(Attributes, 'confirmSent') : undefined };
     } catch (error) {
       if (isConditionFailure(error)) {
         const item = itemOf(error);
-        return { confirmed: false, current: item ? toRecord(unmarshall(item)) : undefined };
+        return { confirmed: false, current: item ? toRecord(unmarshall(item), 'confirmSent') : undefined };
       }
       throw new ClaimStoreError('confirmSent', { cause: error });
     }
@@ -168,7 +168,7 @@ export class DynamoDbClaimStore implements ClaimStore {
 
   /** SET the given attributes if `fence` still owns the record (and, when asked, it is still `claimed`). */
   private async fencedUpdate(
-    operation: string,
+    operation: SettleWrite,
     key: MessageKey,
     fence: Fence,
     values: Record<string, string | number>,
@@ -221,8 +221,8 @@ function itemOf(error: unknown) {
 
 const STATES: readonly ClaimState[] = ['claimed', 'unknown', 'released', 'done', 'failed'];
 
-/** Validates a stored item; anything unexpected is a store error, never a guess. */
-function toRecord(item: Record<string, unknown>): ClaimRecord {
+/** Validates a stored item; anything unexpected is a store error of the operation that read it, never a guess. */
+function toRecord(item: Record<string, unknown>, operation: ClaimOperation): ClaimRecord {
   const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
   const validState = STATES.find((known) => known === state);
@@ -233,7 +233,7 @@ function toRecord(item: Record<string, unknown>): ClaimRecord {
     typeof leaseUntil !== 'number' ||
     typeof expiresAt !== 'number'
   ) {
-    throw new ClaimStoreError('decode', { cause: new Error('stored claim record has an unexpected shape') });
+    throw new ClaimStoreError(operation, { cause: new Error('stored claim record has an unexpected shape') });
   }
   return {
     state: validState,

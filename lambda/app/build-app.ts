@@ -8,10 +8,9 @@ import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config';
 import { secretsLoader } from '../config/secrets';
-import type { AnswerDeps } from '../domain/answer-message';
 import { defaultBot } from '../domain/default-bot';
 import { ownerPace } from '../domain/owner-pace';
-import type { Bot, Clock } from '../domain/ports';
+import type { AnswerDeps, Bot, Clock } from '../domain/ports';
 import { protocolLog } from '../observability/protocol-log';
 import { createTelemetry } from '../observability/telemetry';
 

@@ -1,16 +1,13 @@
-import type { AnswerDeps } from './answer-message';
 import { encodeCallbackData } from './callback-data';
-import { type Fence, type FencedWrite, isStoreError } from './claim-record';
+import type { Fence, FencedWrite } from './claim-record';
+import { isStoreError } from './claim-store-error';
 import type { InboundMessage, MessageKey } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
-import type { SendResult } from './ports';
+import type { AnswerDeps, SendResult, SettleWrite } from './ports';
+import { MIN_SEND_WINDOW_MS, SEND_BACKOFF_MS, SEND_MARGIN_MS, SETTLE_RETRY_DELAYS_MS } from './tuning';
 
+/** WhatsApp's limit on a text message body. */
 export const MAX_REPLY_LENGTH = 4096;
-/** A send needs at least this long inside the lease, or it is not started. */
-export const MIN_SEND_WINDOW_MS = 500;
-/** The Graph call must end this long before the lease does. */
-const SEND_MARGIN_MS = 250;
-const SETTLE_RETRY_DELAYS_MS = [50, 150, 400];
 
 /**
  * The winner's side: compose, send inside the lease, and settle the claim with a fenced write.
@@ -42,11 +39,11 @@ export async function answerAsOwner(
       deps.pace.observe(deps.clock.now() - claimedAt);
       return { kind: 'replied' };
     case 'permanent':
-      await settle(deps, key, 'failed', () => deps.claims.markFailed(key, fence, result.code));
+      await settle(deps, key, 'markFailed', () => deps.claims.markFailed(key, fence, result.code));
       return { kind: 'terminal', reason: 'permanent-error' };
     case 'ambiguous': {
       const confirmBy = deps.clock.now() + deps.tuning.ambiguousGraceMs;
-      await settle(deps, key, 'unknown', () => deps.claims.markUnknown(key, fence, confirmBy));
+      await settle(deps, key, 'markUnknown', () => deps.claims.markUnknown(key, fence, confirmBy));
       return retryLater('ambiguous-send');
     }
     case 'retryable':
@@ -84,7 +81,7 @@ async function sendWithRetries(
       observer.replyFailed(message.key, last, false);
       return last;
     }
-    const backoff = 200 * 2 ** (attempt - 1);
+    const backoff = SEND_BACKOFF_MS * 2 ** (attempt - 1);
     const willRetry =
       attempt < tuning.sendMaxAttempts &&
       clock.now() + backoff + MIN_SEND_WINDOW_MS + SEND_MARGIN_MS < leaseUntil;
@@ -102,7 +99,7 @@ async function sendWithRetries(
 async function settle(
   deps: AnswerDeps,
   key: MessageKey,
-  write: 'complete' | 'release' | 'unknown' | 'failed',
+  write: SettleWrite,
   run: () => Promise<FencedWrite>,
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {

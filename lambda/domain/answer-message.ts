@@ -1,36 +1,18 @@
-import { answerAsOwner, MIN_SEND_WINDOW_MS } from './answer-as-owner';
+import { answerAsOwner } from './answer-as-owner';
 import {
   type ClaimClock,
   type ClaimRecord,
-  type ClaimStore,
   canTakeOver,
   epochSeconds,
   type Fence,
   isSettled,
-  isStoreError,
 } from './claim-record';
+import { isStoreError } from './claim-store-error';
 import type { InboundMessage } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
-import { type OwnerPace, pollDelay } from './owner-pace';
-import type { Bot, Clock, ProtocolObserver, ReplySender } from './ports';
-import type { ProtocolTuning } from './tuning';
-
-export { MAX_REPLY_LENGTH } from './answer-as-owner';
-export { isFinal, type MessageOutcome, type RetryReason } from './outcomes';
-
-export interface AnswerDeps {
-  claims: ClaimStore;
-  replies: ReplySender;
-  bot: Bot;
-  clock: Clock;
-  newOwner: () => string;
-  observer: ProtocolObserver;
-  pace: OwnerPace;
-  tuning: ProtocolTuning;
-}
-
-/** Claim rounds per delivery: first try, takeover, and a lost race or two. */
-const MAX_CLAIM_ROUNDS = 4;
+import { pollDelay } from './owner-pace';
+import type { AnswerDeps } from './ports';
+import { MAX_CLAIM_ROUNDS, MIN_SEND_WINDOW_MS } from './tuning';
 
 /**
  * Answers one inbound message at most once across every delivery of it: claim, then send as owner.

@@ -1,5 +1,3 @@
-import type { MessageKey } from './messages';
-
 /**
  * claimed  - an owner holds the lease and may send the reply now.
  * unknown  - the owner's send had an unknown outcome; a `sent` status may still confirm it.
@@ -54,33 +52,6 @@ export type FencedWrite = 'written' | 'fenced-out';
 export type ConfirmResult =
   | { confirmed: true; previous: ClaimRecord | undefined }
   | { confirmed: false; current: ClaimRecord | undefined };
-
-/** The dedup store: one conditional write claims a message, fenced writes settle it. */
-export interface ClaimStore {
-  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
-  read(key: MessageKey): Promise<ClaimRecord | undefined>;
-  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite>;
-  release(key: MessageKey, fence: Fence): Promise<FencedWrite>;
-  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;
-  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
-  /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
-  confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
-}
-
-/** The store could not be reached or refused the request (throttling, outage). */
-export class ClaimStoreError extends Error {
-  override name = 'ClaimStoreError';
-  constructor(
-    readonly operation: string,
-    options: { cause: unknown },
-  ) {
-    super(`Claim store ${operation} failed`, options);
-  }
-}
-
-/** By name, not instanceof: two copies of a module in a bundle must still agree. */
-export const isStoreError = (error: unknown): error is ClaimStoreError =>
-  error instanceof Error && error.name === 'ClaimStoreError';
 
 export const isSettled = (record: ClaimRecord): boolean =>
   record.state === 'done' || record.state === 'failed';

@@ -1,6 +1,8 @@
-import { type AnswerDeps, answerMessage, isFinal, type MessageOutcome } from './answer-message';
-import { isStoreError } from './claim-record';
+import { answerMessage } from './answer-message';
+import { isStoreError } from './claim-store-error';
 import { recordKey, type WebhookBatch } from './messages';
+import { isFinal, type MessageOutcome } from './outcomes';
+import type { AnswerDeps } from './ports';
 import { reconcileStatus } from './reconcile-status';
 
 export interface DeliveryOutcome {
@@ -44,7 +46,8 @@ export async function handleDelivery(
       return true;
     } catch (error) {
       if (!isStoreError(error)) throw error;
-      deps.observer.storeError({ tenantId: status.tenantId, messageId: status.outboundId }, 'confirm', error);
+      const key = { tenantId: status.tenantId, messageId: status.outboundId };
+      deps.observer.storeError(key, error.operation, error.cause);
       return false;
     }
   });

@@ -1,10 +1,44 @@
-import type { ClaimState, FencedWrite } from './claim-record';
+// Every port of the domain: what the use cases need from the world (store, Graph API, bot, clock,
+// observer) and the deps bundles they take. Adapters implement these; the domain imports no adapter.
+import type {
+  ClaimClock,
+  ClaimRecord,
+  ClaimResult,
+  ClaimState,
+  ConfirmResult,
+  Fence,
+  FencedWrite,
+  NewClaim,
+} from './claim-record';
 import type { InboundMessage, MessageKey, StatusUpdate, ValueLevelError } from './messages';
+import type { OwnerPace } from './owner-pace';
+import type { ProtocolTuning } from './tuning';
 
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
+
+/** The dedup store: one conditional write claims a message, fenced writes settle it. */
+export interface ClaimStore {
+  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
+  read(key: MessageKey): Promise<ClaimRecord | undefined>;
+  complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite>;
+  release(key: MessageKey, fence: Fence): Promise<FencedWrite>;
+  markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;
+  markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
+  /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
+  confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
+}
+
+/**
+ * The store's operations by their method names: one vocabulary for store errors, their logs and the
+ * `operation` / `write` metric dimensions, derived from the port so that the two cannot drift.
+ */
+export type ClaimOperation = keyof ClaimStore;
+
+/** The fenced writes that settle a claim after the send. */
+export type SettleWrite = Extract<ClaimOperation, 'complete' | 'release' | 'markUnknown' | 'markFailed'>;
 
 export interface OutboundReply {
   tenantId: string;
@@ -48,12 +82,8 @@ export interface ProtocolObserver {
   inFlightWaitEnded(key: MessageKey, outcome: 'settled' | 'takeover' | 'still-in-flight'): void;
   replySent(key: MessageKey, attempt: number): void;
   replyFailed(key: MessageKey, result: Exclude<SendResult, { kind: 'sent' }>, willRetry: boolean): void;
-  settleWrite(
-    key: MessageKey,
-    write: 'complete' | 'release' | 'unknown' | 'failed',
-    result: FencedWrite,
-  ): void;
-  storeError(key: MessageKey, operation: string, error: unknown): void;
+  settleWrite(key: MessageKey, write: SettleWrite, result: FencedWrite): void;
+  storeError(key: MessageKey, operation: ClaimOperation, error: unknown): void;
   skipped(key: MessageKey, reason: 'bot-does-not-answer' | 'no-address' | 'no-time-left'): void;
   /** A status webhook settled an unsettled record: a send whose outcome was not recorded is now known. */
   statusReconciled(key: MessageKey, status: StatusUpdate): void;
@@ -61,3 +91,18 @@ export interface ProtocolObserver {
   asyncReplyFailure(key: MessageKey, status: StatusUpdate): void;
   valueError(error: ValueLevelError): void;
 }
+
+/** Everything the message use cases need, built once per container by the composition root. */
+export interface AnswerDeps {
+  claims: ClaimStore;
+  replies: ReplySender;
+  bot: Bot;
+  clock: Clock;
+  newOwner: () => string;
+  observer: ProtocolObserver;
+  pace: OwnerPace;
+  tuning: ProtocolTuning;
+}
+
+/** A status webhook needs only the store, the observer and the time. */
+export type ReconcileDeps = Pick<AnswerDeps, 'claims' | 'observer' | 'clock'>;

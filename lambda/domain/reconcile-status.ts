@@ -1,13 +1,6 @@
 import { decodeCallbackData } from './callback-data';
-import type { ClaimStore } from './claim-record';
 import type { StatusUpdate } from './messages';
-import type { Clock, ProtocolObserver } from './ports';
-
-export interface ReconcileDeps {
-  claims: ClaimStore;
-  observer: ProtocolObserver;
-  clock: Clock;
-}
+import type { ReconcileDeps } from './ports';
 
 /** Statuses that prove Meta accepted a reply we sent. */
 const PROOF_OF_SEND = new Set(['sent', 'delivered', 'read', 'played']);

@@ -15,3 +15,17 @@ export interface ProtocolTuning {
   /** Graph calls per claim for retryable errors, backoff included, all inside the lease. */
   sendMaxAttempts: number;
 }
+
+// The fixed constants of the protocol: not configurable, because the model (model/params.pml) and the
+// lease arithmetic assume them. Change them here and re-run `npm run model`.
+
+/** Claim rounds per delivery: first try, takeover, and a lost race or two. */
+export const MAX_CLAIM_ROUNDS = 4;
+/** A send needs at least this long inside the lease, or it is not started. */
+export const MIN_SEND_WINDOW_MS = 500;
+/** The Graph call must end this long before the lease does. */
+export const SEND_MARGIN_MS = 250;
+/** First pause between Graph calls after a retryable error; it doubles on each retry. */
+export const SEND_BACKOFF_MS = 200;
+/** Pauses between tries of a settling write that hit a store error; then the lease decides. */
+export const SETTLE_RETRY_DELAYS_MS: readonly number[] = [50, 150, 400];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
-import type { ClaimStore } from '../../lambda/domain/claim-record';
+import type { ClaimStore } from '../../lambda/domain/ports';
 import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
 import { InMemoryClaimStore } from '../support/in-memory-claim-store';
 

@@ -2,17 +2,15 @@ import {
   type ClaimClock,
   type ClaimRecord,
   type ClaimResult,
-  type ClaimStore,
-  ClaimStoreError,
   type ConfirmResult,
   epochSeconds,
   type Fence,
   type FencedWrite,
   type NewClaim,
 } from '../../lambda/domain/claim-record';
+import { ClaimStoreError } from '../../lambda/domain/claim-store-error';
 import { type MessageKey, recordKey } from '../../lambda/domain/messages';
-
-type Operation = 'claim' | 'read' | 'complete' | 'release' | 'markUnknown' | 'markFailed' | 'confirmSent';
+import type { ClaimOperation, ClaimStore } from '../../lambda/domain/ports';
 
 /**
  * The DynamoDB claim store's conditions on a Map, for use-case tests with a fake clock. The contract
@@ -20,11 +18,11 @@ type Operation = 'claim' | 'read' | 'complete' | 'release' | 'markUnknown' | 'ma
  */
 export class InMemoryClaimStore implements ClaimStore {
   readonly records = new Map<string, ClaimRecord>();
-  readonly calls: Operation[] = [];
+  readonly calls: ClaimOperation[] = [];
   /** Operations that fail with a store error the next N times they are called. */
-  readonly failNext = new Map<Operation, number>();
+  readonly failNext = new Map<ClaimOperation, number>();
   /** Runs just before a write is applied: lets a test interleave another actor at that point. */
-  beforeWrite: ((operation: Operation) => Promise<void> | void) | undefined;
+  beforeWrite: ((operation: ClaimOperation) => Promise<void> | void) | undefined;
 
   async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
     await this.enter('claim');
@@ -91,7 +89,7 @@ export class InMemoryClaimStore implements ClaimStore {
   }
 
   private async fenced(
-    operation: Operation,
+    operation: ClaimOperation,
     key: MessageKey,
     fence: Fence,
     onlyWhileClaimed: boolean,
@@ -106,7 +104,7 @@ export class InMemoryClaimStore implements ClaimStore {
     return 'written';
   }
 
-  private async enter(operation: Operation): Promise<void> {
+  private async enter(operation: ClaimOperation): Promise<void> {
     this.calls.push(operation);
     const failures = this.failNext.get(operation) ?? 0;
     if (failures > 0) {

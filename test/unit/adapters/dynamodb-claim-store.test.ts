@@ -132,7 +132,10 @@ describe('DynamoDbClaimStore.claim', () => {
 
   it('refuses a stored item of an unexpected shape instead of guessing', async () => {
     ddb.on(PutCommand).rejects(conditionFailed({ pk: PK, state: 'weird' }));
-    await expect(store.claim(KEY, CLAIM, CLOCK)).rejects.toMatchObject({ name: 'ClaimStoreError' });
+    await expect(store.claim(KEY, CLAIM, CLOCK)).rejects.toMatchObject({
+      name: 'ClaimStoreError',
+      operation: 'claim',
+    });
   });
 });
 

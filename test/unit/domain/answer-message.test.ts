@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerMessage, MAX_REPLY_LENGTH } from '../../../lambda/domain/answer-message';
+import { MAX_REPLY_LENGTH } from '../../../lambda/domain/answer-as-owner';
+import { answerMessage } from '../../../lambda/domain/answer-message';
 import { decodeCallbackData } from '../../../lambda/domain/callback-data';
 import { reconcileStatus } from '../../../lambda/domain/reconcile-status';
 import { message, TUNING, useCaseFixture } from './use-case-fixture';
@@ -566,5 +567,24 @@ describe('reconcileStatus counting double replies (the model checker found these
     await reconcileStatus(f.deps, status('wamid.out-1', f.sent[0]?.callbackData));
     expect(f.claims.records.get(KEY_ID)).toMatchObject({ state: 'done', outboundId: 'wamid.out-1' });
     expect(f.observer.names()).not.toContain('doubleReply');
+  });
+});
+
+describe('answerMessage when a settling write never lands', () => {
+  it.each([
+    ['markUnknown', { kind: 'ambiguous', detail: 'timeout' }],
+    ['markFailed', { kind: 'permanent', code: 131047, detail: 'window closed' }],
+    ['release', { kind: 'retryable', code: 130429, detail: 'throttled' }],
+  ] as const)('reports the store error under the store method name %s', async (operation, send) => {
+    const f = useCaseFixture({ sendMaxAttempts: 1 });
+    f.scriptSends(send);
+    f.claims.failNext.set(operation, 10);
+
+    await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
+
+    expect(f.observer.events).toContainEqual({
+      event: 'storeError',
+      args: [message().key, operation, expect.objectContaining({ message: 'injected store failure' })],
+    });
   });
 });

@@ -92,6 +92,14 @@ describe('handleDelivery', () => {
     });
     expect(outcome.statusFailures).toBe(1);
     expect(outcome.complete).toBe(false);
+    expect(f.observer.events).toContainEqual({
+      event: 'storeError',
+      args: [
+        { tenantId: '106540352242922', messageId: 'wamid.out' },
+        'confirmSent',
+        expect.objectContaining({ message: 'injected store failure' }),
+      ],
+    });
   });
 
   it('acknowledges statuses of messages it did not send without touching the store', async () => {

@@ -1,9 +1,8 @@
 import { parseConfig } from '../../../lambda/config/config';
-import type { AnswerDeps } from '../../../lambda/domain/answer-message';
 import { defaultBot } from '../../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../../lambda/domain/messages';
 import { ownerPace } from '../../../lambda/domain/owner-pace';
-import type { OutboundReply, SendResult } from '../../../lambda/domain/ports';
+import type { AnswerDeps, OutboundReply, SendResult } from '../../../lambda/domain/ports';
 import type { ProtocolTuning } from '../../../lambda/domain/tuning';
 import { FakeClock } from '../../support/fake-clock';
 import { InMemoryClaimStore } from '../../support/in-memory-claim-store';

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbClaimStore } from '../../../lambda/adapters/dynamodb-claim-store';
 import { DEFAULTS } from '../../../lambda/config/config';
-import { isFinal, type MessageOutcome } from '../../../lambda/domain/answer-message';
+import { isFinal, type MessageOutcome } from '../../../lambda/domain/outcomes';
 
 // The SPIN model (model/*.pml) restates the code; these tests fail when the code changes under it,
 // so that whoever changes the code updates the model too (docs/PROTOCOL.md, "Keeping the model true").
@@ -81,7 +81,7 @@ describe('the claim model', () => {
   });
 
   it('runs as many claim rounds per delivery as the use case', () => {
-    const code = /const MAX_CLAIM_ROUNDS = (\d+);/.exec(source('lambda/domain/answer-message.ts'))?.[1];
+    const code = /export const MAX_CLAIM_ROUNDS = (\d+);/.exec(source('lambda/domain/tuning.ts'))?.[1];
     const model = /#define MAX_ROUNDS (\d+)/.exec(source('model/params.pml'))?.[1];
 
     expect(model).toBe(code);
