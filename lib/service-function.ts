@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -43,6 +43,8 @@ export interface ServiceFunctionProps {
   settings: StackSettings;
   /** Variables of this function beyond the ones every function gets. */
   environment: Record<string, string>;
+  /** The runtime's own config parser for this function, run at synth on its environment. */
+  validate?: (env: Record<string, string>) => unknown;
   reservedConcurrency?: number | undefined;
 }
 
@@ -71,7 +73,7 @@ export class ServiceFunction extends Construct {
 
     const environment = { ...commonEnvironment(props), ...props.environment };
     // The runtime's own validation, run at synth: a bad TTL or lease fails `cdk synth`, not a cold start.
-    parseConfig(environment);
+    (props.validate ?? parseConfig)(withDeployTimeStandIns(environment));
 
     this.function = new NodejsFunction(this, 'Function', {
       description: props.description,
@@ -147,4 +149,19 @@ function commonEnvironment({ table, secretId, settings }: ServiceFunctionProps):
     NODE_OPTIONS: '--enable-source-maps',
     ...(settings.localInvoke ? Object.fromEntries(LOCAL_INVOKE_VARIABLES.map((name) => [name, ''])) : {}),
   };
+}
+
+/**
+ * Values known only at deploy time (a table name, a queue URL) are tokens at synth. They stand in as an
+ * URL-shaped placeholder, which satisfies both a presence and a URL check, so only the values the stack
+ * sets literally are judged.
+ */
+const DEPLOY_TIME_STAND_IN = 'https://deploy-time-value.invalid/';
+function withDeployTimeStandIns(environment: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [
+      name,
+      Token.isUnresolved(value) ? DEPLOY_TIME_STAND_IN : value,
+    ]),
+  );
 }
