@@ -69,6 +69,28 @@ describe('the reply mode switch', () => {
   });
 });
 
+describe('upgrading a stack deployed before queued mode', () => {
+  /** The logical ids of the inline-only stack: a changed id would replace the resource (a new, empty table). */
+  const BEFORE_QUEUED_MODE = [
+    'DedupTableAA8E2D4D',
+    'WhatsappSecretABDA8D4F',
+    'WebhookLogsAA703ADA',
+    'WebhookRole9ADA1310',
+    'WebhookRoleDefaultPolicyAC1A131C',
+    'WebhookFunction',
+    'ApiHttpApi4C294DC0',
+    'ApiHttpApiStage34551C04',
+    'ApiAccessLogs50B185DB',
+    'AlarmsTopic3A2DFEBA',
+    'Dashboard7A714131',
+  ];
+
+  it('keeps the logical id of every resource it had, so the deploy updates them in place', () => {
+    const ids = Object.keys(inline.template.toJSON().Resources);
+    for (const id of BEFORE_QUEUED_MODE) expect(ids, id).toContain(id);
+  });
+});
+
 describe('the worker and its stream mapping', () => {
   it('runs the worker entry on nodejs24.x, arm64, with its own log group and the worker timeout', () => {
     const worker = fn(queued, WORKER_LOGICAL_ID).Properties;
