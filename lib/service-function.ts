@@ -11,21 +11,12 @@ import { Construct } from 'constructs';
 import { parseConfig } from '../lambda/config/config';
 import { ENV } from '../lambda/config/env-names';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
-import { BUNDLING, HANDLER_ENTRY, HANDLER_EXPORT } from './bundling';
+import { BUNDLING, FUNCTION_ENTRIES, HANDLER_EXPORT } from './bundling';
 import { LOCAL_INVOKE_VARIABLES } from './identifiers';
 import type { StackSettings } from './settings';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * One entry module per function, each exporting `handler`. Kept here until lib/bundling.ts exports the
- * same map as FUNCTION_ENTRIES for `npm run build`; then this becomes that import.
- */
-export const FUNCTION_ENTRIES = {
-  webhook: HANDLER_ENTRY,
-  worker: 'lambda/worker.ts',
-  redrive: 'lambda/redrive.ts',
-} as const;
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 
 export interface ServiceFunctionProps {

@@ -22,9 +22,12 @@ export const ENV = {
   defaultRemainingMs: 'DEFAULT_REMAINING_MS',
   forwardUrl: 'FORWARD_URL',
   logMessageContent: 'LOG_MESSAGE_CONTENT',
-  replyMode: 'REPLY_MODE', // 'inline' (default) | 'queued'; webhook function
-  redriveQueueUrl: 'REDRIVE_QUEUE_URL', // worker + redrive functions: the SQS re-drive queue
-  sendRatePerSecond: 'SEND_RATE_PER_SECOND', // worker: paced sends per phone_number_id per container
+  /** 'inline' (default): the webhook replies itself. 'queued': it only writes the claim; the worker replies. */
+  replyMode: 'REPLY_MODE',
+  /** Worker and redrive functions: the SQS queue that carries delayed re-drives. */
+  redriveQueueUrl: 'REDRIVE_QUEUE_URL',
+  /** Worker: paced sends per phone_number_id per container. */
+  sendRatePerSecond: 'SEND_RATE_PER_SECOND',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
