@@ -6,7 +6,10 @@ import { FUNCTION_LOGICAL_ID } from './identifiers';
 import { ServiceFunction } from './service-function';
 import type { StackSettings } from './settings';
 
-/** The only item operations the webhook calls: claim (Put), settle (Update), fallback read (Get). */
+/**
+ * The only item operations the claim store sends: claim (Put), settle and confirm (Update), read (Get).
+ * Nothing deletes: records leave by TTL, so DeleteItem is not granted.
+ */
 export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 export interface WebhookFunctionProps {

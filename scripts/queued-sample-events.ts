@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { ENV } from '../lambda/config/env-names';
 import { TABLE_SCHEMA } from '../lambda/config/table-schema';
 import { recordKey } from '../lambda/domain/messages';
+import { REDRIVE_LOGICAL_ID, WORKER_LOGICAL_ID } from '../lib/identifiers';
 import { LOCAL_TABLE_NAME, SAMPLE_MESSAGE_ID, SAMPLE_PHONE_NUMBER_ID } from './sample-events';
 
 /**
@@ -84,5 +86,21 @@ export function queuedEvents(): {
         },
       ],
     },
+  };
+}
+
+/** Where a `sam local invoke` container reaches an SQS-compatible server (ElasticMQ listens on 9324). */
+export const DOCKER_HOST_REDRIVE_QUEUE_URL =
+  'http://host.docker.internal:9324/000000000000/whatsapp-once-redrive';
+
+/**
+ * The entries of events/env-vars.json for the worker and the redrive function alone (SAM applies an
+ * entry named after a function to that function only), so the webhook's declared variables stay as they
+ * are. Only a re-drive reaches the queue.
+ */
+export function queuedEnvVars(redriveQueueUrl: string) {
+  return {
+    [WORKER_LOGICAL_ID]: { [ENV.redriveQueueUrl]: redriveQueueUrl },
+    [REDRIVE_LOGICAL_ID]: { [ENV.redriveQueueUrl]: redriveQueueUrl },
   };
 }

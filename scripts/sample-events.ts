@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ENV } from '../lambda/config/env-names';
 import { encodeCallbackData } from '../lambda/domain/callback-data';
-import { REDRIVE_LOGICAL_ID, WORKER_LOGICAL_ID } from '../lib/identifiers';
 import { apiEvent, signedPost } from '../test/support/api-events';
 import { messagesWebhook, metaJson, statusWebhook } from '../test/support/meta-json';
 
@@ -75,19 +74,16 @@ export const LOCAL_TABLE_NAME = 'whatsapp-once-local';
 export const DOCKER_HOST_ENDPOINTS = {
   dynamoDb: 'http://host.docker.internal:8000',
   graph: 'http://host.docker.internal:8081',
-  /** Any SQS-compatible server (ElasticMQ listens on 9324); only a re-drive reaches it. */
-  redriveQueue: 'http://host.docker.internal:9324/000000000000/whatsapp-once-redrive',
 } as const;
 
 /**
  * The `--env-vars` file for `sam local invoke` (the `Parameters` form applies to every function). The
  * empty secret id makes the runtime read the three credentials from the environment instead of Secrets
- * Manager. Endpoints point at the Docker host, where DynamoDB Local and a Graph stand-in listen. The
- * worker and redrive functions alone read the re-drive queue URL, so it sits in their own entries.
+ * Manager. Endpoints point at the Docker host, where DynamoDB Local and a Graph stand-in listen.
  */
 export function samEnvVars(
   credentials: SampleCredentials & { accessToken: string },
-  endpoints: { dynamoDb: string; graph: string; redriveQueue: string },
+  endpoints: { dynamoDb: string; graph: string },
 ) {
   return {
     Parameters: {
@@ -99,7 +95,5 @@ export function samEnvVars(
       [ENV.graphBaseUrl]: endpoints.graph,
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb,
     },
-    [WORKER_LOGICAL_ID]: { [ENV.redriveQueueUrl]: endpoints.redriveQueue },
-    [REDRIVE_LOGICAL_ID]: { [ENV.redriveQueueUrl]: endpoints.redriveQueue },
   };
 }

@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/config/env-names';
 import { checkSignature, SIGNATURE_HEADER } from '../../lambda/http/signature';
-import { REDRIVE_LOGICAL_ID, WEBHOOK_PATH, WORKER_LOGICAL_ID } from '../../lib/identifiers';
+import {
+  FUNCTION_LOGICAL_ID,
+  REDRIVE_LOGICAL_ID,
+  WEBHOOK_PATH,
+  WORKER_LOGICAL_ID,
+} from '../../lib/identifiers';
 import { QUEUED_FILTER } from '../../lib/reply-worker';
-import { QUEUED_EVENT_FILES, queuedEvents } from '../../scripts/queued-sample-events';
+import {
+  DOCKER_HOST_REDRIVE_QUEUE_URL,
+  QUEUED_EVENT_FILES,
+  queuedEnvVars,
+  queuedEvents,
+} from '../../scripts/queued-sample-events';
 import {
   DOCKER_HOST_ENDPOINTS,
   LOCAL_CREDENTIALS,
@@ -33,7 +43,10 @@ describe('events/', () => {
   });
 
   it('env-vars.json is what npm run events generates', () => {
-    expect(committed('env-vars.json')).toEqual(samEnvVars(LOCAL_CREDENTIALS, DOCKER_HOST_ENDPOINTS));
+    expect(committed('env-vars.json')).toEqual({
+      ...samEnvVars(LOCAL_CREDENTIALS, DOCKER_HOST_ENDPOINTS),
+      ...queuedEnvVars(DOCKER_HOST_REDRIVE_QUEUE_URL),
+    });
   });
 
   it.each(SIGNED)('%s is signed with the app secret of env-vars.json', (file) => {
@@ -113,10 +126,11 @@ describe('events/ for the queued-mode functions', () => {
   });
 
   it('env-vars.json gives the worker and the redrive function, and only them, the re-drive queue URL', () => {
-    const file = samEnvVars(LOCAL_CREDENTIALS, DOCKER_HOST_ENDPOINTS);
+    const file = committed('env-vars.json') as Record<string, Record<string, string>>;
     expect(file.Parameters).not.toHaveProperty(ENV.redriveQueueUrl);
-    for (const id of [WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID] as const) {
-      expect(file[id]).toEqual({ [ENV.redriveQueueUrl]: DOCKER_HOST_ENDPOINTS.redriveQueue });
+    expect(file[FUNCTION_LOGICAL_ID]).toBeUndefined();
+    for (const id of [WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID]) {
+      expect(file[id]).toEqual({ [ENV.redriveQueueUrl]: DOCKER_HOST_REDRIVE_QUEUE_URL });
     }
   });
 });

@@ -187,6 +187,15 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('grants no delete or batch write on any resource: records leave by TTL, nothing deletes', () => {
+    const actions = [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID].flatMap((id) =>
+      permissionsOf(template, id).flatMap((permission) => permission.actions),
+    );
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    expect(actions.filter((action) => action.endsWith('*'))).toEqual([]);
+  });
+
   it('grants a wildcard resource only for dynamodb:ListStreams, which has no resource-level permission', () => {
     const wildcards = [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID]
       .flatMap((id) => permissionsOf(template, id))
