@@ -20,7 +20,8 @@ export const FUNCTION_ENTRIES = {
 export const BUNDLING = {
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  // The Lambda runtime (lib/service-function.ts: nodejs24.x), so esbuild lowers nothing that it supports.
+  target: 'node24',
   minify: true,
   sourcemap: true,
   sourcesContent: false,

@@ -3,31 +3,7 @@
  * rounds, the in-flight wait, takeover, the send with retries inside the lease, the settle write,
  * and the HTTP answer (handle-delivery.ts and http/responses.ts: 200 only for a final outcome).
  */
-#define ALIVE (dleft[me] >= 0 || zombie[me])
-
-/*
- * One request or call. Before it the delivery may stall while time passes; a stall past the
- * deadline ends in the Lambda being killed, or (ZOMBIES) in a zombie that carries on. A crash may
- * come before any step: nothing of this delivery runs after it and nothing is cleaned up.
- */
-#define STEP(op) \
-  if \
-  :: atomic { FAULT(F_PAUSE) -> faults--; paused[me] = true; printf("MODEL d%d: stalls\n", me) }; \
-     atomic { paused[me] = false; printf("MODEL d%d: resumes\n", me) } \
-  :: skip \
-  fi; \
-  READ_STEP(op)
-
-/* A step with no stall before it (a read in the in-flight wait: a stall there is a longer wait). */
-#define READ_STEP(op) \
-  if \
-  :: atomic { ALIVE -> waiting[me] = false; op } \
-  :: atomic { !ALIVE && zombies > 0 -> zombies--; zombie[me] = true; \
-              printf("MODEL d%d: zombie: resumes past its deadline\n", me) }; \
-     atomic { waiting[me] = false; op } \
-  :: atomic { !ALIVE -> printf("MODEL d%d: killed at its deadline\n", me); goto killed } \
-  :: atomic { FAULT(F_CRASH) -> faults--; printf("MODEL d%d: crashes\n", me); goto killed } \
-  fi
+#include "steps.pml"
 
 /* isInFlight: not settled, and canTakeOver(current) is false. A missing item is not in flight. */
 #define CAN_TAKE_OVER \

@@ -4,7 +4,7 @@
  * DynamoDB conditional write is. `rlease` is leaseUntil (claimed) or confirmBy (unknown) minus
  * now, counted down by the clock and pinned at PAST once the grace has run out too.
  */
-mtype = { ABSENT, CLAIMED, UNKNOWN, RELEASED, DONE, FAILED };          /* ClaimState, or no item */
+mtype = { ABSENT, QUEUED, CLAIMED, UNKNOWN, RELEASED, DONE, FAILED };  /* ClaimState, or no item */
 mtype = { COMPLETE, RELEASE, MARK_UNKNOWN, MARK_FAILED };              /* fenced writes */
 #define SETTLED(s) ((s) == DONE || (s) == FAILED)
 #define NOBODY 255
@@ -66,6 +66,59 @@ inline claim(me, a) {
   :: else ->
        won = false; snapshot(me);
        printf("MODEL d%d: claims attempt %d: lost to %e attempt %d\n", me, a, rstate, ratt)
+  fi
+}
+
+/*
+ * Queued mode (queued.pml). The webhook's claim: the same condition, writing `queued` with the
+ * reply's inputs and no owner; the item is now also the outbox entry, and its stream record the
+ * worker's trigger (emitted in the same step: a write that lands is in the stream).
+ */
+inline claimQueued(a) {
+  if
+  :: CLAIM_CONDITION(a) ->
+       assert(a < MAXATT);
+       rstate = QUEUED; rowner = NOBODY; ratt = a; rlease = PAST; rexpired = false;
+       lastWinner = NOBODY; lastAtt = a; won = true;
+       addStream(a);
+       printf("MODEL webhook: claims attempt %d as queued: won\n", a)
+  :: else ->
+       won = false; cstate = rstate; catt = ratt;
+       takeover = (rstate == RELEASED || ((rstate == CLAIMED || rstate == UNKNOWN) && rlease < -GRACE));
+       printf("MODEL webhook: claims attempt %d: lost to %e attempt %d\n", a, rstate, ratt)
+  fi
+}
+
+/*
+ * The worker's send lease: one conditional UpdateItem fenced on the attempt its trigger observed,
+ * ReturnValuesOnConditionCheckFailure ALL_OLD.
+ * mirrors: lease ConditionExpression = "#attempt = :observed AND (#state IN (:queued, :released) OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))"
+ */
+#ifdef MUT_LEASE_IGNORES_OBSERVED
+#define OBSERVED_CLAUSE(obs) true
+#else
+#define OBSERVED_CLAUSE(obs) (ratt == (obs))
+#endif
+#ifdef MUT_LEASE_IGNORES_LEASE
+#define LEASE_OVER true
+#else
+#define LEASE_OVER (rlease < -GRACE)
+#endif
+#define LEASE_CONDITION(obs) \
+  (OBSERVED_CLAUSE(obs) && \
+   (rstate == QUEUED || rstate == RELEASED || ((rstate == CLAIMED || rstate == UNKNOWN) && LEASE_OVER)))
+
+inline lease(me, obs) {
+  if
+  :: LEASE_CONDITION(obs) ->
+       assert(obs + 1 < MAXATT);
+       assert(ratt < obs + 1);   /* P8: every winning write raises the attempt */
+       rstate = CLAIMED; rowner = me; ratt = obs + 1; rlease = LEASE_LEFT(me);
+       lastWinner = me; lastAtt = obs + 1; won = true;
+       printf("MODEL w%d: leases attempt %d (observed %d): won\n", me, obs + 1, obs)
+  :: else ->
+       won = false; snapshot(me);
+       printf("MODEL w%d: lease on observed attempt %d lost to %e attempt %d\n", me, obs, rstate, ratt)
   fi
 }
 

@@ -108,6 +108,8 @@ export type Invocation =
   | { name: string; kind: 'error'; error: { name: string; message: string }; durationMs: number };
 
 export interface LocalRun {
+  /** `process.version` of the node that ran the bundle. */
+  nodeVersion: string;
   invocations: Invocation[];
   graphRequests: GraphRequest[];
   dynamoEndpoint: string;
@@ -128,11 +130,12 @@ export async function invokeLocally(options: {
   const dynamo = await startDynamoDbLocal();
   const graph = await startGraphStub();
   let runner: ChildProcess | undefined;
+  let nodeVersion = '';
   try {
     const admin = localDynamoDbClient(dynamo.endpoint);
     await createClaimTable(admin, tableName);
     admin.destroy();
-    runner = await startRunner(
+    ({ runner, nodeVersion } = await startRunner(
       options.asset,
       {
         ...lambdaBaseEnvironment(options.asset),
@@ -141,12 +144,12 @@ export async function invokeLocally(options: {
         [ENV.graphBaseUrl]: graph.baseUrl,
       },
       options.onLog,
-    );
+    ));
     const invocations: Invocation[] = [];
     for (const [index, { name, event }] of options.events.entries()) {
       invocations.push(await invoke(runner, index, name, event, options.asset.timeoutSeconds * 1000));
     }
-    return { invocations, graphRequests: [...graph.requests], dynamoEndpoint: dynamo.endpoint };
+    return { nodeVersion, invocations, graphRequests: [...graph.requests], dynamoEndpoint: dynamo.endpoint };
   } finally {
     runner?.kill();
     await graph.close();
@@ -174,9 +177,11 @@ function startRunner(
   asset: FunctionAsset,
   env: Record<string, string>,
   onLog: ((line: string) => void) | undefined,
-): Promise<ChildProcess> {
+): Promise<{ runner: ChildProcess; nodeVersion: string }> {
   // execArgv [] so the bundle runs under plain node, without the tsx loader this script runs under.
+  // LAMBDA_NODE_BINARY runs it under another node, e.g. the Lambda runtime's major in CI.
   const child = fork(RUNNER, [asset.handlerFile, asset.exportName], {
+    execPath: process.env.LAMBDA_NODE_BINARY ?? process.execPath,
     execArgv: [],
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -191,7 +196,8 @@ function startRunner(
   }
   return new Promise((resolve, reject) => {
     child.once('message', (message: unknown) => {
-      if (isRecord(message) && message.type === 'ready') resolve(child);
+      if (isRecord(message) && message.type === 'ready')
+        resolve({ runner: child, nodeVersion: String(message.nodeVersion) });
       else
         reject(
           new Error(

@@ -56,7 +56,7 @@ for (const name of environment.unresolved)
 
 const bundleKiB = statSync(asset.handlerFile).size / 1024;
 note(
-  `running ${join(basename(asset.assetDir), basename(asset.handlerFile))} (${bundleKiB.toFixed(0)} KiB) with ${process.execPath}`,
+  `running ${join(basename(asset.assetDir), basename(asset.handlerFile))} (${bundleKiB.toFixed(0)} KiB) with ${process.env.LAMBDA_NODE_BINARY ?? process.execPath}`,
 );
 const started = Date.now();
 const run = await invokeLocally({
@@ -65,7 +65,9 @@ const run = await invokeLocally({
   events,
   onLog: values.quiet ? undefined : printLog,
 });
-note(`DynamoDB Local at ${run.dynamoEndpoint}; ${events.length} event(s) in ${Date.now() - started} ms`);
+note(
+  `node ${run.nodeVersion}; DynamoDB Local at ${run.dynamoEndpoint}; ${events.length} event(s) in ${Date.now() - started} ms`,
+);
 
 for (const invocation of run.invocations) console.log(describeInvocation(invocation));
 console.log(`\nGraph API calls: ${run.graphRequests.length}`);

@@ -15,7 +15,7 @@ try {
   process.send({ type: 'init-error', error: describe(error) });
   process.exit(1);
 }
-process.send({ type: 'ready' });
+process.send({ type: 'ready', nodeVersion: process.version });
 
 process.on('message', async ({ id, event, timeoutMs }) => {
   const deadline = Date.now() + timeoutMs;

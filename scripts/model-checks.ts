@@ -1,13 +1,16 @@
 /**
  * What `npm run model` checks: the faithful model must satisfy every property, the documented
  * exception must show up exactly when its assumption is dropped, and every mutant must be caught.
- * The switches are described in model/claim.pml; the properties in docs/PROTOCOL.md.
+ * The switches are described in model/claim.pml and model/queued.pml; the properties in
+ * docs/PROTOCOL.md.
  */
 
-export type Property = 'P1' | 'P1-strict' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6';
+export type Property = 'P1' | 'P1-strict' | 'P2' | 'P3' | 'P3q' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8';
 
 export interface Check {
   name: string;
+  /** The top-level model: inline mode (the default) or queued mode. */
+  model?: 'claim.pml' | 'queued.pml';
   /** What the run shows, in one line. */
   claim: string;
   /** -D switches for spin (and so for the replay of a trail). */
@@ -25,6 +28,94 @@ export interface Check {
 }
 
 const EXCEPTION_LINE = 'no status came';
+
+/** Queued mode (REPLY_MODE=queued): the webhook's outbox claim, the stream, the worker, re-drives. */
+const QUEUED_CHECKS: Check[] = (
+  [
+    {
+      name: 'queued: safety, two faults',
+      claim: 'P1 but the exception, P3q 200 once durable, P4, P7 nothing lost, P8; no stall',
+      defines: ['F_PAUSE=0'],
+      mode: 'safety',
+      violatedBy: [],
+      collapse: true,
+    },
+    {
+      name: 'queued: safety, one fault',
+      claim: 'the same with any one fault, a stall (then a kill or a zombie) included',
+      defines: ['FAULTS=1'],
+      mode: 'safety',
+      violatedBy: [],
+      collapse: true,
+    },
+    {
+      name: 'queued: under assumption A',
+      claim: 'P1 strict: with statuses in time, never two replies that reached the user; no stall',
+      defines: ['STATUS_PROMPT', 'STRICT_NO_DOUBLE', 'F_PAUSE=0'],
+      mode: 'safety',
+      violatedBy: [],
+      collapse: true,
+    },
+    {
+      name: 'queued: liveness',
+      claim: 'P2 every message gets a reply or a terminal outcome (weak fairness, non-Zeno); one fault',
+      defines: ['LIVENESS', 'FAULTS=1'],
+      mode: 'liveness',
+      violatedBy: [],
+    },
+    {
+      name: 'queued: exception',
+      claim: 'without A, a worker that stalls or dies after its send, status late, gets a second reply',
+      defines: ['STRICT_NO_DOUBLE'],
+      mode: 'safety',
+      violatedBy: ['P1-strict'],
+      trailMentions: EXCEPTION_LINE,
+    },
+    {
+      name: 'queued: contract lost-lease rule',
+      claim: 'a lost lease that re-drives only a live lease (as the design contract put it) loses one',
+      defines: ['CONTRACT_LOST_RULE'],
+      mode: 'safety',
+      violatedBy: ['P7'],
+      note: 'the code re-drives a released item and leases a dead owner\'s again (PROTOCOL.md, "Queued mode")',
+    },
+    {
+      name: 'queued mutant: 200 before claim',
+      claim: 'the webhook answers 200 before its claim write',
+      defines: ['MUT_200_BEFORE_CLAIM'],
+      mode: 'safety',
+      violatedBy: ['P3q'],
+    },
+    {
+      name: 'queued mutant: no fencing',
+      claim: 'the worker settles without the owner and attempt condition',
+      defines: ['MUT_NO_FENCING'],
+      mode: 'safety',
+      violatedBy: ['P4', 'P1'],
+    },
+    {
+      name: 'queued mutant: lease unfenced',
+      claim: 'a re-drive or stream retry leases without the observed attempt: attempts repeat',
+      defines: ['MUT_LEASE_IGNORES_OBSERVED'],
+      mode: 'safety',
+      violatedBy: ['P8'],
+    },
+    {
+      name: 'queued mutant: lease over live',
+      claim: 'the lease takes a claimed or unknown item whose lease and grace have not run out',
+      defines: ['MUT_LEASE_IGNORES_LEASE'],
+      mode: 'safety',
+      violatedBy: ['P1'],
+    },
+    {
+      name: 'queued mutant: ack, no re-drive',
+      claim: "a released or unknown message's trigger is acked with no re-drive enqueued",
+      defines: ['MUT_ACK_WITHOUT_REDRIVE'],
+      mode: 'safety',
+      violatedBy: ['P7'],
+    },
+  ] satisfies Omit<Check, 'model'>[]
+).map((check) => ({ ...check, model: 'queued.pml' }));
 
 export const CHECKS: Check[] = [
   {
@@ -122,4 +213,5 @@ export const CHECKS: Check[] = [
     mode: 'safety',
     violatedBy: ['P1'],
   },
+  ...QUEUED_CHECKS,
 ];

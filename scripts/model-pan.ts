@@ -21,7 +21,12 @@ const ASSERTIONS: [string, Property | 'model-bound'][] = [
   ['cexpired', 'P5'],
   ['counted', 'P6'],
   ['reached>=2', 'P6'],
+  ['rstate!=', 'P3q'],
+  ['lostMessage', 'P7'],
+  ['ratt<(obs+1)', 'P8'],
   ['att<', 'model-bound'],
+  ['(obs+1)<', 'model-bound'],
+  ['qPend[', 'model-bound'],
 ];
 
 const number = (text: string, pattern: RegExp): number | undefined => {

@@ -1,5 +1,6 @@
 /**
- * npm run model: model-checks the claim protocol (model/claim.pml) with SPIN; see docs/PROTOCOL.md.
+ * npm run model: model-checks the claim protocol with SPIN, inline mode (model/claim.pml) and queued
+ * mode (model/queued.pml); see docs/PROTOCOL.md. MODEL_ONLY=<text> runs the checks whose name has it.
  * Installs nothing: it needs `spin` and `gcc` on PATH (spin preprocesses with gcc; .ci/run installs
  * both when missing).
  * Each check is generated, compiled and run in its own temporary directory. Exits non-zero when a
@@ -58,7 +59,8 @@ async function checkOne(check: Check, compiler: string, root: string): Promise<O
   cpSync(MODEL_DIR, dir, { recursive: true });
   const defines = check.defines.map((define) => `-D${define}`);
 
-  const generated = await run('spin', ['-a', ...defines, 'claim.pml'], dir);
+  const model = check.model ?? 'claim.pml';
+  const generated = await run('spin', ['-a', ...defines, model], dir);
   if (generated.status !== 0) throw new Error(`spin -a failed for ${check.name}:\n${generated.output}`);
   const cflags =
     check.mode === 'liveness'
@@ -78,7 +80,7 @@ async function checkOne(check: Check, compiler: string, root: string): Promise<O
   const trail =
     report.violated === undefined
       ? []
-      : readTrail((await run('spin', ['-t', ...defines, 'claim.pml'], dir)).output);
+      : readTrail((await run('spin', ['-t', ...defines, model], dir)).output);
   return { check, report, trail, wallSeconds: (Date.now() - started) / 1000, ...judge(check, report, trail) };
 }
 
@@ -106,7 +108,7 @@ const figure = (value: number | undefined): string =>
 
 function print(outcome: Outcome): void {
   const { check, report, ok, verdict, trail, wallSeconds } = outcome;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(30)} ${verdict}`);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(34)} ${verdict}`);
   console.log(`     ${check.claim}`);
   if (check.note !== undefined) console.log(`     note: ${check.note}`);
   console.log(
@@ -120,11 +122,17 @@ function print(outcome: Outcome): void {
   }
 }
 
+/** Every check, or those whose name contains MODEL_ONLY (say `MODEL_ONLY=queued`). */
+function selectedChecks(): Check[] {
+  const only = process.env.MODEL_ONLY;
+  return only === undefined ? CHECKS : CHECKS.filter((check) => check.name.includes(only));
+}
+
 /** Runs the checks JOBS at a time and prints each outcome in the order of CHECKS. */
 async function runAll(compiler: string, root: string, jobs: number): Promise<Outcome[]> {
   const outcomes: Promise<Outcome>[] = [];
   const running = new Set<Promise<Outcome>>();
-  for (const check of CHECKS) {
+  for (const check of selectedChecks()) {
     while (running.size >= jobs) await Promise.race(running);
     const outcome = checkOne(check, compiler, root);
     running.add(outcome);

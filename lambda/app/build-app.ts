@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
+import { createDynamoDbClient } from '../adapters/dynamodb-client';
 import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config';
@@ -43,7 +44,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
   const clock = overrides.clock ?? systemClock;
   const secrets = secretsLoader(config.secrets);
   // No explicit endpoint: the SDK's standard AWS_ENDPOINT_URL_DYNAMODB points it at a local server.
-  const documentClient = DynamoDBDocumentClient.from(overrides.dynamoDb ?? new DynamoDBClient({}));
+  const documentClient = DynamoDBDocumentClient.from(overrides.dynamoDb ?? createDynamoDbClient());
   return {
     config,
     secrets,

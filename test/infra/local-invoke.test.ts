@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/config/env-names';
-import { STACK_ID } from '../../lib/identifiers';
+import { FUNCTION_LOGICAL_ID, STACK_ID } from '../../lib/identifiers';
 import {
   type FunctionAsset,
   findFunctionAsset,
@@ -99,6 +99,15 @@ describe('the synthesized asset, run like sam local invoke would', () => {
       expect.objectContaining({ statusCode: 200 }),
       expect.objectContaining({ statusCode: 401 }),
     ]);
+  });
+
+  it('runs the bundle under LAMBDA_NODE_BINARY when given (CI: the runtime major), else under this node', () => {
+    const template = JSON.parse(readFileSync(templatePath, 'utf8'));
+    const runtime: unknown = template.Resources[FUNCTION_LOGICAL_ID].Properties.Runtime;
+    const runtimeMajor = /^nodejs(\d+)\.x$/.exec(String(runtime))?.[1];
+    expect(runtimeMajor).toBeDefined();
+    if (process.env.LAMBDA_NODE_BINARY === undefined) expect(local.nodeVersion).toBe(process.version);
+    else expect(local.nodeVersion).toMatch(new RegExp(`^v${runtimeMajor}\\.`));
   });
 
   it('replies once to the two deliveries of the same message', () => {

@@ -7,6 +7,7 @@ import { ENV, SECRET_KEYS } from '../../lambda/config/env-names';
 import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/observability/metric-names';
 import { ITERATOR_AGE_ALARM_MS } from '../../lib/alarms';
+import { BUNDLING } from '../../lib/bundling';
 import {
   FUNCTION_LOGICAL_ID,
   LOCAL_INVOKE_VARIABLES,
@@ -84,6 +85,11 @@ describe('webhook function', () => {
     const major = Number(/^nodejs(\d+)\.x$/.exec(String(Runtime))?.[1]);
     expect(major).toBeGreaterThanOrEqual(22);
     expect(Architectures).toEqual(['arm64']);
+  });
+
+  it('is bundled for the node it runs on, so esbuild neither lowers syntax nor emits any the runtime lacks', () => {
+    const { Runtime } = functionResource().Properties;
+    expect(BUNDLING.target).toBe(String(Runtime).replace(/^nodejs(\d+)\.x$/, 'node$1'));
   });
 
   it("times out below API Gateway's 30 s, leaving room for the lease safety margin and the duplicate wait", () => {

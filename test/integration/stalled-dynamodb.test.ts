@@ -1,0 +1,103 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
+import {
+  createDynamoDbClient,
+  DYNAMODB_TIMEOUTS,
+  STORE_CALL_BOUND_MS,
+} from '../../lambda/adapters/dynamodb-client';
+import { buildApp } from '../../lambda/app/build-app';
+import { webhookHandler } from '../../lambda/webhook-chain';
+import { lambdaContext, signedPost } from '../support/api-events';
+import { messagesWebhook, metaJson } from '../support/meta-json';
+
+/** A DynamoDB endpoint that accepts every connection and never answers: a stalled network path. */
+let server: Server;
+let endpoint: string;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP port');
+  endpoint = `http://127.0.0.1:${address.port}`;
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const KEY = { tenantId: '106540352242922', messageId: 'wamid.stalled' };
+// The slack covers timers and event-loop delay on a busy machine, not another attempt.
+const SLACK_MS = 1_000;
+
+describe('DynamoDB client against a server that accepts and never answers', () => {
+  it('fails a claim with ClaimStoreError within the bound, after every SDK attempt timed out', async () => {
+    const client = createDynamoDbClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'stalled', secretAccessKey: 'stalled' },
+    });
+    const store = new DynamoDbClaimStore(DynamoDBDocumentClient.from(client), 'claims');
+    const before = sockets.length;
+    const started = Date.now();
+
+    const claim = store.claim(
+      KEY,
+      { owner: 'owner-1', attempt: 1, leaseUntil: started + 20_000, expiresAt: 2_000_000_000 },
+      { nowMs: started, takeoverBeforeMs: started },
+    );
+
+    await expect(claim).rejects.toMatchObject({
+      name: 'ClaimStoreError',
+      operation: 'claim',
+      cause: expect.objectContaining({ name: 'TimeoutError' }),
+    });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(
+      DYNAMODB_TIMEOUTS.maxAttempts * DYNAMODB_TIMEOUTS.requestTimeoutMs,
+    );
+    expect(elapsed).toBeLessThan(STORE_CALL_BOUND_MS + SLACK_MS);
+    expect(sockets.length - before).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
+    client.destroy();
+  });
+
+  it('answers the webhook with a 500 instead of hanging until the Lambda deadline', async () => {
+    // The composition root's own client, pointed at the stalled server the standard SDK way.
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'stalled');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'stalled');
+    const app = buildApp({
+      TABLE_NAME: 'claims',
+      WHATSAPP_APP_SECRET: 'stalled-app-secret',
+      WHATSAPP_ACCESS_TOKEN: 'stalled-access-token',
+      WHATSAPP_VERIFY_TOKEN: 'stalled-verify-token',
+      GRAPH_API_BASE_URL: 'http://127.0.0.1:1',
+    });
+    const body = metaJson(messagesWebhook(KEY.tenantId, [{ id: KEY.messageId }]));
+    const before = sockets.length;
+    const started = Date.now();
+
+    const response = await webhookHandler(app)(signedPost(body, 'stalled-app-secret'), lambdaContext(25_000));
+
+    expect(response).toMatchObject({ statusCode: 500 });
+    // It reached the stalled server and waited out every attempt: not a fast failure of another kind.
+    expect(sockets.length - before).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(
+      DYNAMODB_TIMEOUTS.maxAttempts * DYNAMODB_TIMEOUTS.requestTimeoutMs,
+    );
+    expect(elapsed).toBeLessThan(STORE_CALL_BOUND_MS + SLACK_MS);
+  });
+});
