@@ -109,6 +109,16 @@ export class WebhookAlarms extends Construct {
       threshold: ITERATOR_AGE_ALARM_MS,
       description: `The worker is more than ${ITERATOR_AGE_ALARM_MS / 1000} s behind the table stream: queued replies are late (worker failing, throttled or too slow).`,
     });
+    this.add('ReplyWindowClosed', {
+      metric: serviceMetric(METRIC.windowClosed),
+      description:
+        "A queued message reached the worker after the user's 24 h customer-service window: it stays unanswered (a backlog, or Graph down for hours).",
+    });
+    this.add('RedriveFailures', {
+      metric: serviceMetric(METRIC.redriveFailures),
+      description:
+        'A worker could not enqueue a re-drive (SQS unreachable or refused); the trigger is retried, and the message may end in a dead-letter queue.',
+    });
     this.add('WorkerErrors', {
       metric: worker.metricErrors({ period: PERIOD, statistic: 'Sum' }),
       description:

@@ -107,14 +107,19 @@ function queuedWidgets(queued: WebhookDashboardProps['queued']): GraphWidget[] {
         queued.worker.metricErrors(sum),
         queued.worker.metricThrottles(sum),
       ],
-      right: [queued.worker.metric('IteratorAge', { ...max, label: 'Iterator age (ms)' })],
+      right: [
+        queued.worker.metric('IteratorAge', { ...max, label: 'Iterator age (ms)' }),
+        serviceMetric(METRIC.leasesLost, { label: 'Leases lost' }),
+        serviceMetric(METRIC.windowClosed, { label: 'Window closed' }),
+      ],
     }),
     new GraphWidget({
       title: 'Queued replies: re-drives and dead letters',
       width: WIDTH,
       height: HEIGHT,
       left: [
-        queued.redriveQueue.metricNumberOfMessagesSent({ ...sum, label: 'Re-drives enqueued' }),
+        serviceMetric(METRIC.redrivesScheduled, { label: 'Re-drives enqueued' }),
+        serviceMetric(METRIC.redriveFailures, { label: 'Re-drives that failed to enqueue' }),
         queued.redrive.metricInvocations({ ...sum, label: 'Redrive invocations' }),
         queued.redrive.metricErrors({ ...sum, label: 'Redrive errors' }),
       ],

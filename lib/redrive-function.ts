@@ -3,6 +3,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { parseWorkerConfig } from '../lambda/config/config';
 import { REDRIVE_LOGICAL_ID } from './identifiers';
 import { grantRedriveSend, redriveEnvironment, WORKER_TABLE_ACTIONS } from './reply-worker';
 import { ServiceFunction } from './service-function';
@@ -41,6 +42,7 @@ export class RedriveFunction extends ServiceFunction {
       timeoutSeconds: settings.workerTimeoutSeconds,
       tableActions: WORKER_TABLE_ACTIONS,
       environment: redriveEnvironment(props.redriveQueue, settings),
+      validate: parseWorkerConfig,
     });
     this.function.addEventSource(
       new SqsEventSource(props.redriveQueue, {

@@ -6,6 +6,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { parseWorkerConfig } from '../lambda/config/config';
 import { ENV } from '../lambda/config/env-names';
 import { WORKER_LOGICAL_ID } from './identifiers';
 import { ServiceFunction } from './service-function';
@@ -59,6 +60,7 @@ export class ReplyWorker extends ServiceFunction {
       timeoutSeconds: settings.workerTimeoutSeconds,
       tableActions: WORKER_TABLE_ACTIONS,
       environment: redriveEnvironment(props.redriveQueue, settings),
+      validate: parseWorkerConfig,
     });
 
     // Receives only the metadata of discarded batches (shard, sequence numbers), which an operator

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { DEFAULTS } from '../lambda/config/config';
+import { DEFAULTS, REPLY_MODES } from '../lambda/config/config';
+import type { ReplyMode } from '../lambda/domain/handle-delivery';
 
 /** What a user of the stack changes, read from CDK context (`cdk.json` or `-c key=value`). */
 export interface StackSettings {
@@ -39,9 +40,6 @@ export interface StackSettings {
   /** SEND_RATE_PER_SECOND of the worker and redrive functions: sends per phone_number_id per container. */
   sendRatePerSecond: number;
 }
-
-export const REPLY_MODES = ['inline', 'queued'] as const;
-export type ReplyMode = (typeof REPLY_MODES)[number];
 
 export const DEFAULT_SETTINGS: StackSettings = {
   stageName: '$default',

@@ -143,6 +143,14 @@ describe('synth-time checks', () => {
     expect(() => new WhatsappOnceStack(app, 'Refused', { settings })).toThrow(ConfigError);
   });
 
+  it("runs the worker's own parser at synth too, deploy-time references standing in as URLs", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const settings = { ...DEFAULT_SETTINGS, sendRatePerSecond: 0 };
+    expect(() => new WhatsappOnceStack(app, 'RefusedRate', { settings })).toThrow(
+      new RegExp(`${ENV.sendRatePerSecond} must be an integer`),
+    );
+  });
+
   it('fails synth on an unacknowledged cdk-nag finding', () => {
     const { app, stack } = createCdkApp({ context: { 'aws:cdk:bundling-stacks': [] } });
     new Topic(stack, 'TopicWithoutSsl');

@@ -283,10 +283,10 @@ describe('alarms and dashboard', () => {
     ]) {
       expect(alarmOn(name), name).toBeDefined();
     }
-    expect(alarms()).toHaveLength(12);
+    expect(alarms()).toHaveLength(14);
   });
 
-  it('alarms on the worker iterator age, worker and redrive errors, and both dead-letter queues', () => {
+  it('alarms on the worker iterator age, a closed reply window, failed re-drives, worker and redrive errors, and both dead-letter queues', () => {
     const alarmOnResource = (metricName: string, ref: unknown) =>
       alarms().find(
         (alarm) =>
@@ -298,6 +298,8 @@ describe('alarms and dashboard', () => {
       Statistic: 'Maximum',
       Threshold: ITERATOR_AGE_ALARM_MS,
     });
+    expect(alarmOn(METRIC.windowClosed)).toBeDefined();
+    expect(alarmOn(METRIC.redriveFailures)).toBeDefined();
     expect(alarmOnResource('Errors', { Ref: WORKER_LOGICAL_ID })).toBeDefined();
     expect(alarmOnResource('Errors', { Ref: REDRIVE_LOGICAL_ID })).toBeDefined();
     for (const queue of [streamDeadLetters, redriveDeadLetters]) {
@@ -338,6 +340,9 @@ describe('alarms and dashboard', () => {
     expect(body).toContain('Iterator age (ms)');
     for (const label of [
       'Re-drives enqueued',
+      'Re-drives that failed to enqueue',
+      'Leases lost',
+      'Window closed',
       'Re-drives waiting',
       'Re-drives due',
       'Stream dead letters',
