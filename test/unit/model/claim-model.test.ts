@@ -72,11 +72,9 @@ describe('the claim model', () => {
   });
 
   it('mirrors the lease condition of queued mode', async () => {
-    ddb
-      .on(UpdateCommand)
-      .resolves({
-        Attributes: { state: 'claimed', owner: 'w-1', attempt: 2, leaseUntil: NOW, expiresAt: 1 },
-      });
+    ddb.on(UpdateCommand).resolves({
+      Attributes: { state: 'claimed', owner: 'w-1', attempt: 2, leaseUntil: NOW, expiresAt: 1 },
+    });
 
     await store.lease(
       KEY,
