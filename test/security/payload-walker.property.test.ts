@@ -6,6 +6,9 @@ import { isRecord } from '../../lambda/json-object';
 import { envelopeArb } from './envelope-arbitraries';
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
+/** Meta's phone_number_id is an id, and a Graph URL path segment: letters, digits, '_' and '-' only. */
+const graphId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[A-Za-z0-9_-]+$/.test(value);
 
 /** The spec, read straight off the envelope: where a message or status is, and whether it is usable. */
 function itemsOf(envelope: unknown) {
@@ -24,7 +27,7 @@ function itemsOf(envelope: unknown) {
       if (!isRecord(change) || !isRecord(change.value)) continue;
       const value = change.value;
       const tenant = isRecord(value.metadata) ? value.metadata.phone_number_id : undefined;
-      if (!nonEmpty(tenant)) continue;
+      if (!graphId(tenant)) continue;
       for (const item of Array.isArray(value.messages) ? value.messages : []) {
         if (isRecord(item) && nonEmpty(item.id)) messages.push(`${tenant}#${item.id}`);
       }
