@@ -11,6 +11,17 @@ import type { ReconcileDeps } from './ports';
 const PROOF_OF_SEND = new Set(['sent', 'delivered', 'read', 'played']);
 
 /**
+ * A `done` record stays done until it expires; then a claim may start a new life of the record,
+ * which a stale read would hide. So a `done` seen by a read is trusted only while it is this far
+ * from its expiry (clock skew between Lambdas included); after that the status takes the write, as
+ * before. The TTL is at least 8 days, and statuses come minutes (a `read`: days) after their reply.
+ */
+const DONE_TRUSTED_UNTIL_EXPIRY_MS = 60 * 60 * 1000;
+
+const doneForGood = (record: ClaimRecord, nowMs: number): boolean =>
+  record.state === 'done' && record.expiresAt * 1000 > nowMs + DONE_TRUSTED_UNTIL_EXPIRY_MS;
+
+/**
  * A status webhook for one of our replies (recognised by its `biz_opaque_callback_data`) settles the
  * inbound message's record as done. This is how an ambiguous send, or a sender that died before
  * recording its send, is confirmed so that no later delivery sends the reply again.
@@ -19,8 +30,8 @@ const PROOF_OF_SEND = new Set(['sent', 'delivered', 'read', 'played']);
  * Cost: most statuses (three per reply) come for a record that is already `done`. They are answered
  * from one eventually consistent read, with no write; only a record that is not `done` gets the
  * conditional write. A stale read can only cost a write, never skip one (docs/PROTOCOL.md, "Status
- * webhooks"): `done` is terminal for as long as a status can come, and a record the read did not
- * find is read again, consistently, before the status is let go.
+ * webhooks"): nothing but an expiry ends a `done`, and a record the peek did not find is read again,
+ * consistently, before the status is let go.
  */
 export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate): Promise<void> {
   const origin = decodeCallbackData(status.callbackData);
@@ -33,7 +44,7 @@ export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate)
   // The peek may miss a claim written a moment ago: only a consistent read may say "no record".
   const seen = (await deps.claims.peek(origin.key)) ?? (await deps.claims.read(origin.key));
   if (seen === undefined) return;
-  if (seen.state === 'done') {
+  if (doneForGood(seen, deps.clock.now())) {
     reportIfDoubleReply(deps, origin.key, origin.attempt, status, seen);
     return;
   }

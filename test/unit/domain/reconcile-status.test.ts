@@ -53,6 +53,26 @@ describe('reconcileStatus on a settled record', () => {
     ]);
   });
 
+  it('takes the conditional write for a done record near its expiry, which a new claim may have replaced', async () => {
+    const f = useCaseFixture();
+    const inAMinute = Math.floor(f.clock.now() / 1000) + 60;
+    f.claims.records.set(ID, record('done', { outboundId: 'wamid.out-1', expiresAt: inAMinute }));
+    await reconcileStatus(f.deps, statusOf('read'));
+    expect(f.claims.calls).toEqual(['peek', 'confirmSent']);
+    expect(f.claims.records.get(ID)).toMatchObject({ state: 'done', outboundId: 'wamid.out-1' });
+  });
+
+  it('pays the write when a stale peek shows the done record of an expired life that a claim replaced', async () => {
+    const f = withRecord(record('unknown', { attempt: 2 }));
+    f.claims.staleViews.set(
+      ID,
+      record('done', { outboundId: 'wamid.out-0', expiresAt: Math.floor(f.clock.now() / 1000) - 1 }),
+    );
+    await reconcileStatus(f.deps, statusOf('sent', 'wamid.out-2', 2));
+    expect(f.claims.calls).toEqual(['peek', 'confirmSent']);
+    expect(f.claims.records.get(ID)).toMatchObject({ state: 'done', outboundId: 'wamid.out-2' });
+  });
+
   it('settles a failed record as done: a reply reached the user after all', async () => {
     const f = withRecord(record('failed'));
     await reconcileStatus(f.deps, statusOf('sent'));
