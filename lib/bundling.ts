@@ -7,6 +7,16 @@ import type { BuildOptions } from 'esbuild';
 export const HANDLER_ENTRY = 'lambda/handler.ts';
 export const HANDLER_EXPORT = 'handler';
 
+/** One bundle per function, each exporting `handler`: dist/<name>.mjs. */
+export const FUNCTION_ENTRIES = {
+  /** API Gateway HTTP API (v2) events; both reply modes. */
+  webhook: HANDLER_ENTRY,
+  /** Queued mode: DynamoDB stream events -> { batchItemFailures }. */
+  worker: 'lambda/worker.ts',
+  /** Queued mode: SQS re-drive events -> { batchItemFailures }. */
+  redrive: 'lambda/redrive.ts',
+} as const;
+
 export const BUNDLING = {
   format: 'esm',
   platform: 'node',

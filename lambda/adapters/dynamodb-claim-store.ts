@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_SCHEMA } from '../config/table-schema';
 import {
   type ClaimClock,
@@ -10,11 +9,23 @@ import {
   epochSeconds,
   type Fence,
   type FencedWrite,
+  type LeaseResult,
   type NewClaim,
+  type NewLease,
+  type NewQueuedClaim,
 } from '../domain/claim-record';
 import { ClaimStoreError } from '../domain/claim-store-error';
 import { type MessageKey, recordKey } from '../domain/messages';
-import type { ClaimOperation, ClaimStore, SettleWrite } from '../domain/ports';
+import type { ClaimStore, SettleWrite } from '../domain/ports';
+import {
+  CONTENT_ATTRIBUTES,
+  isConditionFailure,
+  itemOf,
+  OUTBOX_ATTRIBUTES,
+  removeClause,
+  removedNames,
+  toRecord,
+} from './claim-item';
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,
@@ -26,7 +37,7 @@ const NAMES = {
 } as const;
 
 /** The claim condition, clause by clause. */
-const CLAIM_CONDITION = [
+export const CLAIM_CONDITION = [
   // A message never seen before.
   'attribute_not_exists(#pk)',
   // A record past its TTL: DynamoDB deletes expired items lazily (up to days later), so compare ourselves.
@@ -39,6 +50,16 @@ const CLAIM_CONDITION = [
 
 const { '#owner': _owner, ...CLAIM_NAMES } = NAMES;
 
+/** The worker's lease (queued mode), clause by clause. */
+export const LEASE_CONDITION = [
+  // Fenced on the attempt the trigger (stream record or re-drive) observed: of every trigger that
+  // saw this attempt, one wins; a stale trigger of an earlier attempt cannot take a later one.
+  '#attempt = :observed',
+  // Waiting for a worker (queued, or given back after a retryable failure), or its owner's lease
+  // plus grace has run out (a worker killed mid-send, an ambiguous send whose grace is over).
+  '(#state IN (:queued, :released) OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))',
+].join(' AND ');
+
 /** Every write after the claim is fenced: a zombie whose lease was taken over cannot overwrite. */
 const FENCE = '#owner = :owner AND #attempt = :attempt';
 
@@ -49,25 +70,97 @@ export class DynamoDbClaimStore implements ClaimStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
+  claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
+    return this.conditionalPut('claim', key, claim.attempt, clock, {
+      state: 'claimed' satisfies ClaimState,
+      owner: claim.owner,
+      attempt: claim.attempt,
+      leaseUntil: claim.leaseUntil,
+      [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
+      claimedAt: clock.nowMs,
+    });
+  }
+
+  enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult> {
+    const { outbox } = claim;
+    return this.conditionalPut('enqueue', key, claim.attempt, clock, {
+      state: 'queued' satisfies ClaimState,
+      // No owner holds a lease yet: the worker's lease condition takes a queued record at once.
+      owner: '',
+      attempt: claim.attempt,
+      leaseUntil: 0,
+      [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
+      [OUTBOX_ATTRIBUTES.tenantId]: key.tenantId,
+      [OUTBOX_ATTRIBUTES.messageId]: key.messageId,
+      [OUTBOX_ATTRIBUTES.replyTo]: outbox.replyTo,
+      [OUTBOX_ATTRIBUTES.type]: outbox.type,
+      ...(outbox.text === undefined ? {} : { [OUTBOX_ATTRIBUTES.text]: outbox.text }),
+      [OUTBOX_ATTRIBUTES.msgTimestamp]: outbox.msgTimestamp,
+      [OUTBOX_ATTRIBUTES.queuedAt]: outbox.queuedAt,
+    });
+  }
+
+  async lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          UpdateExpression:
+            'SET #state = :claimed, #owner = :owner, #attempt = :attempt, #leaseUntil = :leaseUntil, #claimedAt = :now',
+          ConditionExpression: LEASE_CONDITION,
+          ExpressionAttributeNames: {
+            '#state': NAMES['#state'],
+            '#owner': NAMES['#owner'],
+            '#attempt': NAMES['#attempt'],
+            '#leaseUntil': NAMES['#leaseUntil'],
+            '#claimedAt': 'claimedAt',
+          },
+          ExpressionAttributeValues: {
+            ':observed': lease.observedAttempt,
+            ':attempt': lease.observedAttempt + 1,
+            ':owner': lease.owner,
+            ':leaseUntil': lease.leaseUntil,
+            ':now': clock.nowMs,
+            ':queued': 'queued',
+            ':released': 'released',
+            ':claimed': 'claimed',
+            ':unknown': 'unknown',
+            ':takeoverBefore': clock.takeoverBeforeMs,
+          },
+          // The leased record with the reply's inputs, on success: no read before the send.
+          ReturnValues: 'ALL_NEW',
+          // What blocked, on failure: settled, leased by someone else, or moved on.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      if (!Attributes) throw new Error('a successful lease returned no record');
+      return { won: true, record: toRecord(Attributes, 'lease') };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new ClaimStoreError('lease', { cause: error });
+      const item = itemOf(error);
+      return { won: false, current: item ? toRecord(item, 'lease') : await this.read(key) };
+    }
+  }
+
+  /** One conditional PutItem under CLAIM_CONDITION: the claim of inline mode and queued mode alike. */
+  private async conditionalPut(
+    operation: 'claim' | 'enqueue',
+    key: MessageKey,
+    attempt: number,
+    clock: ClaimClock,
+    item: Record<string, string | number>,
+  ): Promise<ClaimResult> {
     try {
       const { Attributes } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            [TABLE_SCHEMA.partitionKey]: recordKey(key),
-            state: 'claimed' satisfies ClaimState,
-            owner: claim.owner,
-            attempt: claim.attempt,
-            leaseUntil: claim.leaseUntil,
-            [TABLE_SCHEMA.ttlAttribute]: claim.expiresAt,
-            claimedAt: clock.nowMs,
-          },
+          Item: { [TABLE_SCHEMA.partitionKey]: recordKey(key), ...item },
           ConditionExpression: CLAIM_CONDITION,
           ExpressionAttributeNames: CLAIM_NAMES,
           ExpressionAttributeValues: {
             ':nowSeconds': epochSeconds(clock.nowMs),
-            ':attempt': claim.attempt,
+            ':attempt': attempt,
             ':released': 'released',
             ':claimed': 'claimed',
             ':unknown': 'unknown',
@@ -79,12 +172,12 @@ export class DynamoDbClaimStore implements ClaimStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { won: true, previous: Attributes ? toRecord(Attributes, 'claim') : undefined };
+      return { won: true, previous: Attributes ? toRecord(Attributes, operation) : undefined };
     } catch (error) {
-      if (!isConditionFailure(error)) throw new ClaimStoreError('claim', { cause: error });
+      if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(unmarshall(item), 'claim') : await this.read(key) };
+      return { won: false, current: item ? toRecord(item, operation) : await this.read(key) };
     }
   }
 
@@ -102,7 +195,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     if (outboundId !== undefined) values.outboundId = outboundId;
     // A status may have recorded the first reply that reached the user already: keep that proof, so
     // a later status of a second reply is recognised as a double reply.
-    return this.fencedUpdate('complete', key, fence, values, false, ['outboundId']);
+    return this.fencedUpdate('complete', key, fence, values, false, ['outboundId'], CONTENT_ATTRIBUTES);
   }
 
   release(key: MessageKey, fence: Fence): Promise<FencedWrite> {
@@ -116,7 +209,7 @@ export class DynamoDbClaimStore implements ClaimStore {
   markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite> {
     const values: Record<string, string | number> = { state: 'failed' };
     if (errorCode !== undefined) values.errorCode = errorCode;
-    return this.fencedUpdate('markFailed', key, fence, values, true);
+    return this.fencedUpdate('markFailed', key, fence, values, true, [], CONTENT_ATTRIBUTES);
   }
 
   async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
@@ -125,7 +218,7 @@ export class DynamoDbClaimStore implements ClaimStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: 'SET #state = :done, #outboundId = :outboundId, #settledAt = :now',
+          UpdateExpression: `SET #state = :done, #outboundId = :outboundId, #settledAt = :now ${removeClause(CONTENT_ATTRIBUTES)}`,
           // Any record not yet proven sent, `failed` included (a reply did reach the user after all);
           // never a missing one: a status does not resurrect an expired-and-deleted record.
           ConditionExpression: 'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)',
@@ -134,6 +227,7 @@ export class DynamoDbClaimStore implements ClaimStore {
             '#state': NAMES['#state'],
             '#outboundId': 'outboundId',
             '#settledAt': 'settledAt',
+            ...removedNames(CONTENT_ATTRIBUTES),
           },
           ExpressionAttributeValues: {
             ':done': 'done',
@@ -154,7 +248,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (isConditionFailure(error)) {
         const item = itemOf(error);
-        return { confirmed: false, current: item ? toRecord(unmarshall(item), 'confirmSent') : undefined };
+        return { confirmed: false, current: item ? toRecord(item, 'confirmSent') : undefined };
       }
       throw new ClaimStoreError('confirmSent', { cause: error });
     }
@@ -179,7 +273,10 @@ export class DynamoDbClaimStore implements ClaimStore {
     }
   }
 
-  /** SET the given attributes if `fence` still owns the record (and, when asked, it is still `claimed`). */
+  /**
+   * SET the given attributes if `fence` still owns the record (and, when asked, it is still `claimed`);
+   * REMOVE `remove` (a settled record keeps no message content).
+   */
   private async fencedUpdate(
     operation: SettleWrite,
     key: MessageKey,
@@ -187,6 +284,7 @@ export class DynamoDbClaimStore implements ClaimStore {
     values: Record<string, string | number>,
     onlyWhileClaimed: boolean,
     keepExisting: string[] = [],
+    remove: string[] = [],
   ): Promise<FencedWrite> {
     const entries = Object.entries({ ...values, settledAt: this.now() });
     const assign = (name: string) =>
@@ -196,7 +294,7 @@ export class DynamoDbClaimStore implements ClaimStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: `SET ${entries.map(([name]) => assign(name)).join(', ')}`,
+          UpdateExpression: `SET ${entries.map(([name]) => assign(name)).join(', ')}${remove.length > 0 ? ` ${removeClause(remove)}` : ''}`,
           // A confirmed (done) record is never turned back into released, unknown or failed.
           ConditionExpression: onlyWhileClaimed ? `${FENCE} AND #state = :claimed` : FENCE,
           ExpressionAttributeNames: {
@@ -204,6 +302,7 @@ export class DynamoDbClaimStore implements ClaimStore {
             '#attempt': NAMES['#attempt'],
             ...(onlyWhileClaimed ? { '#state': NAMES['#state'] } : {}),
             ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+            ...removedNames(remove),
           },
           ExpressionAttributeValues: {
             ':owner': fence.owner,
@@ -219,43 +318,4 @@ export class DynamoDbClaimStore implements ClaimStore {
       throw new ClaimStoreError(operation, { cause: error });
     }
   }
-}
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-function itemOf(error: unknown) {
-  if (typeof error !== 'object' || error === null || !('Item' in error)) return undefined;
-  const item = error.Item;
-  return typeof item === 'object' && item !== null && Object.keys(item).length > 0
-    ? (item as Parameters<typeof unmarshall>[0])
-    : undefined;
-}
-
-const STATES: readonly ClaimState[] = ['claimed', 'unknown', 'released', 'done', 'failed'];
-
-/** Validates a stored item; anything unexpected is a store error of the operation that read it, never a guess. */
-function toRecord(item: Record<string, unknown>, operation: ClaimOperation): ClaimRecord {
-  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
-  const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
-  const validState = STATES.find((known) => known === state);
-  if (
-    validState === undefined ||
-    typeof owner !== 'string' ||
-    typeof attempt !== 'number' ||
-    typeof leaseUntil !== 'number' ||
-    typeof expiresAt !== 'number'
-  ) {
-    throw new ClaimStoreError(operation, { cause: new Error('stored claim record has an unexpected shape') });
-  }
-  return {
-    state: validState,
-    owner,
-    attempt,
-    leaseUntil,
-    expiresAt,
-    outboundId: typeof outboundId === 'string' ? outboundId : undefined,
-    errorCode: typeof errorCode === 'number' ? errorCode : undefined,
-    claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
-  };
 }

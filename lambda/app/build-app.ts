@@ -37,14 +37,19 @@ export interface AppOverrides {
   dynamoDb?: DynamoDBClient;
 }
 
+/** The one DynamoDB client of a container, for the webhook and the worker alike. */
+export function documentClientFor(dynamoDb: DynamoDBClient | undefined): DynamoDBDocumentClient {
+  // No explicit endpoint: the SDK's standard AWS_ENDPOINT_URL_DYNAMODB points it at a local server.
+  return DynamoDBDocumentClient.from(dynamoDb ?? createDynamoDbClient());
+}
+
 /** The composition root: validates config, builds the one DynamoDB client and every adapter. */
 export function buildApp(env: Record<string, string | undefined>, overrides: AppOverrides = {}): WebhookApp {
   const config = parseConfig(env);
   const { logger, metrics } = createTelemetry();
   const clock = overrides.clock ?? systemClock;
   const secrets = secretsLoader(config.secrets);
-  // No explicit endpoint: the SDK's standard AWS_ENDPOINT_URL_DYNAMODB points it at a local server.
-  const documentClient = DynamoDBDocumentClient.from(overrides.dynamoDb ?? createDynamoDbClient());
+  const documentClient = documentClientFor(overrides.dynamoDb);
   return {
     config,
     secrets,

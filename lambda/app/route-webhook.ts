@@ -64,7 +64,11 @@ async function answerFor(
   logBatch(app, walked.batch);
 
   const deadline = app.deps.clock.now() + remainingMs(app, context);
-  const outcome = await handleDelivery(app.deps, { batch: walked.batch, deadline });
+  const outcome = await handleDelivery(app.deps, {
+    batch: walked.batch,
+    deadline,
+    mode: app.config.replyMode,
+  });
   if (app.forward && outcome.hasNewEvents) {
     const forwarded = await app.forward(rawBody, headerOf(event, SIGNATURE_HEADER));
     if (!forwarded.ok) app.logger.warn('Forwarding failed', { detail: forwarded.detail });

@@ -1,3 +1,4 @@
+import type { ReplyMode } from '../domain/handle-delivery';
 import type { ProtocolTuning } from '../domain/tuning';
 import { ENV } from './env-names';
 
@@ -11,8 +12,11 @@ export type SecretsSource =
   | { kind: 'environment'; values: WhatsAppSecrets }
   | { kind: 'secrets-manager'; secretId: string };
 
+export const REPLY_MODES = ['inline', 'queued'] as const satisfies readonly ReplyMode[];
+
 export interface Config {
   tableName: string;
+  replyMode: ReplyMode;
   secrets: SecretsSource;
   graphBaseUrl: string;
   graphVersion: string;
@@ -21,6 +25,12 @@ export interface Config {
   defaultRemainingMs: number;
   forwardUrl: string | undefined;
   logMessageContent: boolean;
+}
+
+/** The worker and redrive functions: the webhook's config plus the re-drive queue and the send pace. */
+export interface WorkerConfig extends Config {
+  redriveQueueUrl: string;
+  sendRatePerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +52,9 @@ export const DEFAULTS = {
   sendTimeoutMs: 8_000,
   sendMaxAttempts: 3,
   defaultRemainingMs: 25_000,
+  replyMode: 'inline',
+  /** Meta's default throughput per business number. */
+  sendRatePerSecond: 80,
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -49,20 +62,52 @@ type Env = Record<string, string | undefined>;
 /** Reads and validates the environment once, at cold start; every problem is reported together. */
 export function parseConfig(env: Env): Config {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
+  const config = readConfig(reader(env, problems), problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The worker's config: everything the webhook reads (table, secrets, Graph, protocol) plus its own. */
+export function parseWorkerConfig(env: Env): WorkerConfig {
+  const problems: string[] = [];
+  const read = reader(env, problems);
+  const config = readConfig(read, problems);
+  const redriveQueueUrl = read.text(ENV.redriveQueueUrl);
+  if (redriveQueueUrl === undefined) problems.push(`${ENV.redriveQueueUrl} is required`);
+  else if (!isHttpUrl(redriveQueueUrl)) problems.push(`${ENV.redriveQueueUrl} must be an http(s) URL`);
+  const sendRatePerSecond = read.integer(ENV.sendRatePerSecond, DEFAULTS.sendRatePerSecond, 1, 1_000);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, redriveQueueUrl: redriveQueueUrl ?? '', sendRatePerSecond };
+}
+
+interface Reader {
+  text(name: string): string | undefined;
+  integer(name: string, fallback: number, min: number, max: number): number;
+}
+
+function reader(env: Env, problems: string[]): Reader {
+  const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;
   };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
+  return {
+    text,
+    integer(name, fallback, min, max) {
+      const raw = text(name);
+      if (raw === undefined) return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+        return fallback;
+      }
+      return value;
+    },
   };
+}
+
+function readConfig(reader: Reader, problems: string[]): Config {
+  const read = reader.text;
+  const integer = reader.integer;
 
   const tableName = read(ENV.tableName);
   if (tableName === undefined) problems.push(`${ENV.tableName} is required`);
@@ -80,13 +125,19 @@ export function parseConfig(env: Env): Config {
   if (forwardUrl !== undefined && !isHttpUrl(forwardUrl)) {
     problems.push(`${ENV.forwardUrl} must be an http(s) URL`);
   }
+  const replyModeText = read(ENV.replyMode) ?? DEFAULTS.replyMode;
+  const replyMode = REPLY_MODES.find((mode) => mode === replyModeText);
+  if (replyMode === undefined) {
+    problems.push(`${ENV.replyMode} must be "inline" or "queued", got "${replyModeText}"`);
+  }
   const logContent = read(ENV.logMessageContent) ?? 'false';
   if (logContent !== 'true' && logContent !== 'false') {
     problems.push(`${ENV.logMessageContent} must be "true" or "false"`);
   }
 
-  const config: Config = {
+  return {
     tableName: tableName ?? '',
+    replyMode: replyMode ?? DEFAULTS.replyMode,
     secrets,
     graphBaseUrl,
     graphVersion,
@@ -108,8 +159,6 @@ export function parseConfig(env: Env): Config {
     forwardUrl,
     logMessageContent: logContent === 'true',
   };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
 }
 
 function readSecretsSource(read: (name: string) => string | undefined, problems: string[]): SecretsSource {

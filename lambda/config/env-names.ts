@@ -22,6 +22,12 @@ export const ENV = {
   defaultRemainingMs: 'DEFAULT_REMAINING_MS',
   forwardUrl: 'FORWARD_URL',
   logMessageContent: 'LOG_MESSAGE_CONTENT',
+  /** 'inline' (default): the webhook replies itself. 'queued': it only writes the claim; the worker replies. */
+  replyMode: 'REPLY_MODE',
+  /** Worker and redrive functions: the SQS queue that carries delayed re-drives. */
+  redriveQueueUrl: 'REDRIVE_QUEUE_URL',
+  /** Worker: paced sends per phone_number_id per container. */
+  sendRatePerSecond: 'SEND_RATE_PER_SECOND',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -83,6 +83,12 @@ async function claimThenAnswer(
       await clock.sleep(delay);
       current = await claims.read(key);
     }
+    if (current?.state === 'queued') {
+      // Written by queued mode's webhook: the worker owns the reply, nothing to wait for.
+      if (waited) observer.inFlightWaitEnded(key, 'settled');
+      else observer.duplicate(key, 'in-flight');
+      return { kind: 'duplicate', reason: 'in-flight' };
+    }
     if (current && isSettled(current)) {
       if (waited) observer.inFlightWaitEnded(key, 'settled');
       else observer.duplicate(key, 'already-processed');
@@ -96,6 +102,7 @@ async function claimThenAnswer(
 }
 
 function isInFlight(deps: AnswerDeps, record: ClaimRecord): boolean {
+  if (record.state === 'queued') return false;
   return !isSettled(record) && !canTakeOver(record, claimClock(deps, deps.clock.now()));
 }
 

@@ -1,11 +1,25 @@
 /**
+ * queued   - queued mode: the webhook wrote the claim and the reply's inputs (the outbox entry); no
+ *            owner yet. The worker takes a lease on it from the table's stream or a re-drive.
  * claimed  - an owner holds the lease and may send the reply now.
  * unknown  - the owner's send had an unknown outcome; a `sent` status may still confirm it.
  * released - the owner gave the claim back after a retryable failure; the next delivery takes it.
  * done     - the reply was sent (or confirmed by a status webhook). Terminal.
  * failed   - the reply can never be sent (permanent Graph error). Terminal.
  */
-export type ClaimState = 'claimed' | 'unknown' | 'released' | 'done' | 'failed';
+export type ClaimState = 'queued' | 'claimed' | 'unknown' | 'released' | 'done' | 'failed';
+
+/** What the worker needs to reply, kept on the record from the queued write until it is settled. */
+export interface OutboxEntry {
+  replyTo: string;
+  type: string;
+  /** Personal data: removed from the record once it is done or failed. */
+  text: string | undefined;
+  /** Epoch seconds: when the user sent the message (the 24 h reply window starts here). */
+  msgTimestamp: number;
+  /** Epoch ms of the queued write, for the delay from webhook to reply. */
+  queuedAt: number;
+}
 
 export interface ClaimRecord {
   state: ClaimState;
@@ -19,6 +33,8 @@ export interface ClaimRecord {
   errorCode?: number | undefined;
   /** Epoch ms of the claim write, as the owner's clock saw it: copies time their polls by it. */
   claimedAt?: number | undefined;
+  /** Queued mode: the reply's inputs, until the record is settled. */
+  outbox?: OutboxEntry | undefined;
 }
 
 /** Identifies one owner of one attempt; every write after the claim is conditioned on it. */
@@ -31,6 +47,24 @@ export interface NewClaim extends Fence {
   leaseUntil: number;
   expiresAt: number;
 }
+
+/** Queued mode's claim: no owner and no lease yet, the reply's inputs instead. */
+export interface NewQueuedClaim {
+  attempt: number;
+  expiresAt: number;
+  outbox: OutboxEntry;
+}
+
+/** The worker's lease on a record, fenced on the attempt its trigger observed. */
+export interface NewLease {
+  owner: string;
+  observedAttempt: number;
+  leaseUntil: number;
+}
+
+export type LeaseResult =
+  | { won: true; record: ClaimRecord }
+  | { won: false; current: ClaimRecord | undefined };
 
 export interface ClaimClock {
   /** Epoch ms: records with `expiresAt` (seconds) before this are expired. */

@@ -1,5 +1,6 @@
 import { answerMessage } from './answer-message';
 import { isStoreError } from './claim-store-error';
+import { enqueueMessage } from './enqueue-message';
 import { recordKey, type WebhookBatch } from './messages';
 import { isFinal, type MessageOutcome } from './outcomes';
 import type { AnswerDeps } from './ports';
@@ -18,12 +19,18 @@ export interface DeliveryOutcome {
 /** Messages and statuses of one delivery handled at most this many at a time. */
 const CONCURRENCY = 16;
 
+/**
+ * inline - the webhook claims and replies itself, holding copies until the owner settles.
+ * queued - the webhook only writes the claim with the reply's inputs; the worker replies.
+ */
+export type ReplyMode = 'inline' | 'queued';
+
 /** One webhook delivery: every message answered at most once, every status reconciled. */
 export async function handleDelivery(
   deps: AnswerDeps,
-  input: { batch: WebhookBatch; deadline: number },
+  input: { batch: WebhookBatch; deadline: number; mode?: ReplyMode },
 ): Promise<DeliveryOutcome> {
-  const { batch, deadline } = input;
+  const { batch, deadline, mode = 'inline' } = input;
   for (const error of batch.errors) deps.observer.valueError(error);
 
   const seen = new Set<string>();
@@ -37,7 +44,7 @@ export async function handleDelivery(
       return { kind: 'duplicate', reason: 'same-batch' };
     }
     seen.add(id);
-    return answerMessage(deps, { message, deadline });
+    return mode === 'queued' ? enqueueMessage(deps, { message }) : answerMessage(deps, { message, deadline });
   });
 
   const reconciling = mapBounded(batch.statuses, CONCURRENCY, async (status) => {
@@ -63,7 +70,10 @@ export async function handleDelivery(
 }
 
 const isFirstSettlement = (outcome: MessageOutcome): boolean =>
-  outcome.kind === 'replied' || outcome.kind === 'terminal' || outcome.kind === 'no-reply';
+  outcome.kind === 'replied' ||
+  outcome.kind === 'queued' ||
+  outcome.kind === 'terminal' ||
+  outcome.kind === 'no-reply';
 
 async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);

@@ -11,6 +11,8 @@ export interface InboundMessage {
   type: string;
   /** `text.body` for text messages. Personal data: never logged unless content logging is on. */
   text: string | undefined;
+  /** Meta's `timestamp`, epoch seconds: when the user sent it (the 24 h reply window starts here). */
+  timestamp?: number | undefined;
 }
 
 export interface StatusUpdate {

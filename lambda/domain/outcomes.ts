@@ -4,6 +4,8 @@ export type RetryReason = 'in-flight' | 'send-failed' | 'ambiguous-send' | 'no-t
 /** What happened to one inbound message in one delivery. */
 export type MessageOutcome =
   | { kind: 'replied' }
+  /** Queued mode: the claim and its outbox entry are durable; the worker replies. */
+  | { kind: 'queued' }
   | { kind: 'terminal'; reason: 'permanent-error' | 'no-address' }
   | { kind: 'no-reply' }
   | { kind: 'duplicate'; reason: 'already-processed' | 'in-flight' | 'same-batch' }

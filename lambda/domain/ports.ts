@@ -8,7 +8,10 @@ import type {
   ConfirmResult,
   Fence,
   FencedWrite,
+  LeaseResult,
   NewClaim,
+  NewLease,
+  NewQueuedClaim,
 } from './claim-record';
 import type { InboundMessage, MessageKey, StatusUpdate, ValueLevelError } from './messages';
 import type { OwnerPace } from './owner-pace';
@@ -22,6 +25,10 @@ export interface Clock {
 /** The dedup store: one conditional write claims a message, fenced writes settle it. */
 export interface ClaimStore {
   claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult>;
+  /** Queued mode: the same condition as `claim`, writing a `queued` record with the reply's inputs. */
+  enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult>;
+  /** Queued mode: the worker takes the record as attempt observed + 1 (see LEASE_CONDITION). */
+  lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult>;
   /** A consistent read: the record as the last write left it. */
   read(key: MessageKey): Promise<ClaimRecord | undefined>;
   /**
@@ -113,3 +120,37 @@ export interface AnswerDeps {
 
 /** A status webhook needs only the store, the observer and the time. */
 export type ReconcileDeps = Pick<AnswerDeps, 'claims' | 'observer' | 'clock'>;
+
+/** Queued mode: delayed re-drives of a message, by a managed queue (SQS with DelaySeconds). */
+export interface RedriveQueue {
+  /**
+   * Durably schedules another try of `key` in about `delaySeconds` (0-900), fenced on the attempt
+   * the caller observed. Throws RedriveError when it cannot: the trigger must then be retried.
+   */
+  schedule(key: MessageKey, observedAttempt: number, delaySeconds: number): Promise<void>;
+}
+
+export type RedriveReason =
+  | 'retryable'
+  | 'ambiguous'
+  | 'lease-live'
+  | 'released'
+  | 'no-time-left'
+  | 'contended';
+
+/** Queued mode's worker events, for logs and metrics (beside ProtocolObserver's). */
+export interface QueueObserver {
+  /** The worker's lease was refused: `current` is what blocked it. */
+  leaseLost(key: MessageKey, observedAttempt: number, current: ClaimState | undefined): void;
+  redriveScheduled(
+    key: MessageKey,
+    observedAttempt: number,
+    delaySeconds: number,
+    reason: RedriveReason,
+  ): void;
+  redriveFailed(key: MessageKey, error: unknown): void;
+  /** The 24 h customer-service window closed before a reply: terminal, no Graph call. */
+  windowClosed(key: MessageKey): void;
+  /** A trigger the worker cannot use (a malformed re-drive message). */
+  triggerRejected(reason: string): void;
+}

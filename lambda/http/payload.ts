@@ -64,6 +64,13 @@ function walkValue(value: Json, batch: WebhookBatch): void {
   }
 }
 
+/** Meta sends `timestamp` as a string of epoch seconds; anything else is left out, not guessed. */
+function epochSecondsOf(value: unknown): number | undefined {
+  const digits = typeof value === 'string' && /^\d{1,12}$/.test(value) ? value : undefined;
+  if (digits !== undefined) return Number(digits);
+  return Number.isSafeInteger(value) && Number(value) >= 0 ? Number(value) : undefined;
+}
+
 /** DynamoDB's limit for a partition key: a longer key could never be claimed, so it is malformed. */
 const MAX_KEY_BYTES = 2048;
 
@@ -77,6 +84,7 @@ function toMessage(item: unknown, tenantId: string): InboundMessage | undefined 
     replyTo: nonEmpty(item.from) ?? nonEmpty(item.from_user_id),
     type: nonEmpty(item.type) ?? 'unknown',
     text: isRecord(item.text) ? text(item.text.body) : undefined,
+    timestamp: epochSecondsOf(item.timestamp),
   };
 }
 

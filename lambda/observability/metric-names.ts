@@ -18,4 +18,10 @@ export const METRIC = {
   claimStoreErrors: 'ClaimStoreErrors',
   webhookErrors: 'WebhookErrors',
   malformedItems: 'MalformedItems',
+  // Queued mode's worker.
+  leasesLost: 'LeasesLost',
+  redrivesScheduled: 'RedrivesScheduled',
+  redriveFailures: 'RedriveFailures',
+  windowClosed: 'ReplyWindowClosed',
+  triggersRejected: 'TriggersRejected',
 } as const;

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MessageKey } from '../domain/messages';
-import type { DuplicateReason, ProtocolObserver } from '../domain/ports';
+import type { DuplicateReason, ProtocolObserver, QueueObserver } from '../domain/ports';
 import { METRIC } from './metric-names';
 
 const DUPLICATE_LOG: Record<DuplicateReason, string> = {
@@ -14,7 +14,7 @@ const DUPLICATE_LOG: Record<DuplicateReason, string> = {
 const ids = (key: MessageKey) => ({ message_id: key.messageId, tenant_id: key.tenantId });
 
 /** Turns the claim protocol's domain events into Powertools log lines and EMF metrics. */
-export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver {
+export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver & QueueObserver {
   const count = (name: string, dimension?: [string, string]) => {
     if (dimension === undefined) {
       metrics.addMetric(name, MetricUnit.Count, 1);
@@ -91,6 +91,41 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
     asyncReplyFailure(key, status) {
       logger.error('Reply failed after Graph accepted it', { ...ids(key), codes: status.errorCodes });
       count(METRIC.replyFailures, ['class', 'async']);
+    },
+    leaseLost(key, observedAttempt, current) {
+      logger.info('Worker lease refused', {
+        ...ids(key),
+        observed_attempt: observedAttempt,
+        current_state: current,
+      });
+      count(METRIC.leasesLost);
+    },
+    redriveScheduled(key, observedAttempt, delaySeconds, reason) {
+      logger.info('Re-drive scheduled', {
+        ...ids(key),
+        observed_attempt: observedAttempt,
+        delay_seconds: delaySeconds,
+        reason,
+      });
+      count(METRIC.redrivesScheduled, ['reason', reason]);
+    },
+    redriveFailed(key, error) {
+      logger.error('Re-drive could not be scheduled; the trigger will be retried', {
+        ...ids(key),
+        error: describe(error instanceof Error && error.cause !== undefined ? error.cause : error),
+      });
+      count(METRIC.redriveFailures);
+    },
+    windowClosed(key) {
+      logger.error('Reply window closed before a reply could be sent', {
+        ...ids(key),
+        outcome: 'window-closed',
+      });
+      count(METRIC.windowClosed);
+    },
+    triggerRejected(reason) {
+      logger.error('Worker trigger rejected', { reason });
+      count(METRIC.triggersRejected);
     },
     valueError(error) {
       logger.error('Webhook carried an error', {

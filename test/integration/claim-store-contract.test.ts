@@ -171,4 +171,117 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     expect((await store.claim(k, claimOf('b', 2), at(NOW + 31_000))).won).toBe(false);
     expect((await store.claim(k, claimOf('b', 2), at(NOW + 34_000))).won).toBe(true);
   });
+
+  describe('queued mode', () => {
+    const outbox = {
+      replyTo: '16505551234',
+      type: 'text',
+      text: 'hi',
+      msgTimestamp: 1_799_999_990,
+      queuedAt: NOW,
+    };
+    const queued = (attempt = 1) => ({ attempt, expiresAt: Math.floor(NOW / 1000) + 8 * 86_400, outbox });
+    const leaseOf = (owner: string, observedAttempt: number, leaseUntil = NOW + 50_000) => ({
+      owner,
+      observedAttempt,
+      leaseUntil,
+    });
+
+    it('queues a new message once; a copy gets the queued record back with its content', async () => {
+      const k = key();
+      expect(await store.enqueue(k, queued(), at(NOW))).toEqual({ won: true, previous: undefined });
+      expect(await store.enqueue(k, queued(), at(NOW))).toEqual({
+        won: false,
+        current: expect.objectContaining({ state: 'queued', owner: '', attempt: 1, leaseUntil: 0, outbox }),
+      });
+    });
+
+    it('blocks an inline claim with a queued record, and a queued write with a live inline claim', async () => {
+      const k = key();
+      await store.enqueue(k, queued(), at(NOW));
+      expect((await store.claim(k, claimOf('inline', 2, NOW - 10_000), at(NOW))).won).toBe(false);
+      const other = key();
+      await store.claim(other, claimOf('inline', 1), at(NOW));
+      expect((await store.enqueue(other, queued(2), at(NOW))).won).toBe(false);
+    });
+
+    it('takes over a released inline record as the next attempt, queued', async () => {
+      const k = key();
+      await store.claim(k, claimOf('inline', 1), at(NOW));
+      await store.release(k, { owner: 'inline', attempt: 1 });
+      expect(await store.enqueue(k, queued(2), at(NOW))).toEqual({
+        won: true,
+        previous: expect.objectContaining({ state: 'released', attempt: 1 }),
+      });
+      expect(await store.read(k)).toMatchObject({ state: 'queued', attempt: 2, outbox });
+    });
+
+    it('leases a queued record once per observed attempt, returning the record with its content', async () => {
+      const k = key();
+      await store.enqueue(k, queued(), at(NOW));
+      expect(await store.lease(k, leaseOf('w1', 1), at(NOW))).toEqual({
+        won: true,
+        record: expect.objectContaining({ state: 'claimed', owner: 'w1', attempt: 2, outbox }),
+      });
+      expect(await store.lease(k, leaseOf('w2', 1), at(NOW))).toEqual({
+        won: false,
+        current: expect.objectContaining({ state: 'claimed', owner: 'w1', attempt: 2 }),
+      });
+    });
+
+    it('refuses a lease on a live lease, and allows one once the lease plus grace is over', async () => {
+      const k = key();
+      await store.enqueue(k, queued(), at(NOW));
+      await store.lease(k, leaseOf('w1', 1, NOW + 1_000), at(NOW));
+      expect((await store.lease(k, leaseOf('w2', 2), at(NOW + 3_000))).won).toBe(false);
+      expect(await store.lease(k, leaseOf('w2', 2), at(NOW + 4_500))).toMatchObject({
+        won: true,
+        record: { owner: 'w2', attempt: 3 },
+      });
+    });
+
+    it('leases a released record at the attempt its owner had, and never a settled one', async () => {
+      const k = key();
+      await store.enqueue(k, queued(), at(NOW));
+      await store.lease(k, leaseOf('w1', 1), at(NOW));
+      expect(await store.release(k, { owner: 'w1', attempt: 2 })).toBe('written');
+      expect((await store.lease(k, leaseOf('w2', 1), at(NOW))).won).toBe(false);
+      expect((await store.lease(k, leaseOf('w2', 2), at(NOW))).won).toBe(true);
+      await store.complete(k, { owner: 'w2', attempt: 3 }, 'wamid.out');
+      expect(await store.lease(k, leaseOf('w3', 3), at(NOW + 86_400_000))).toEqual({
+        won: false,
+        current: expect.objectContaining({ state: 'done' }),
+      });
+    });
+
+    it('does not lease a missing record', async () => {
+      expect(await store.lease(key(), leaseOf('w1', 1), at(NOW))).toEqual({ won: false, current: undefined });
+    });
+
+    it.each([
+      [
+        'complete',
+        (s: ClaimStore, k: ReturnType<typeof key>) => s.complete(k, { owner: 'w1', attempt: 2 }, 'wamid.out'),
+      ],
+      [
+        'markFailed',
+        (s: ClaimStore, k: ReturnType<typeof key>) => s.markFailed(k, { owner: 'w1', attempt: 2 }, 131047),
+      ],
+      ['confirmSent', (s: ClaimStore, k: ReturnType<typeof key>) => s.confirmSent(k, 'wamid.out')],
+    ])('removes the message content when %s settles the record', async (_name, settle) => {
+      const k = key();
+      await store.enqueue(k, queued(), at(NOW));
+      await store.lease(k, leaseOf('w1', 1), at(NOW));
+      await settle(store, k);
+      const record = await store.read(k);
+      expect(record?.state).toMatch(/^(done|failed)$/);
+      expect(record?.outbox).toBeUndefined();
+    });
+
+    it('does not let a status confirm a queued record that no worker has sent yet', async () => {
+      const k = key();
+      await store.enqueue(k, queued(), at(NOW));
+      expect(await store.confirmSent(k, 'wamid.out')).toMatchObject({ confirmed: false });
+    });
+  });
 });

@@ -105,14 +105,24 @@ export async function readRawItem(
   return Item ? unmarshall(Item) : undefined;
 }
 
-/** The table exactly as the CDK stack defines it: string partition key `pk`, TTL on `expiresAt`. */
-export async function createClaimTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * The table exactly as the CDK stack defines it: string partition key `pk`, TTL on `expiresAt`;
+ * with `stream`, the stream queued mode's worker reads (new and old images).
+ */
+export async function createClaimTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { stream?: boolean } = {},
+): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       AttributeDefinitions: [{ AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
       KeySchema: [{ AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
+      ...(options.stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+        : {}),
     }),
   );
   await client.send(

@@ -6,7 +6,10 @@ import {
   epochSeconds,
   type Fence,
   type FencedWrite,
+  type LeaseResult,
   type NewClaim,
+  type NewLease,
+  type NewQueuedClaim,
 } from '../../lambda/domain/claim-record';
 import { ClaimStoreError } from '../../lambda/domain/claim-store-error';
 import { type MessageKey, recordKey } from '../../lambda/domain/messages';
@@ -26,17 +29,7 @@ export class InMemoryClaimStore implements ClaimStore {
 
   async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
     await this.enter('claim');
-    const id = recordKey(key);
-    const current = this.records.get(id);
-    const wins =
-      current === undefined ||
-      current.expiresAt < epochSeconds(clock.nowMs) ||
-      (current.attempt < claim.attempt &&
-        (current.state === 'released' ||
-          ((current.state === 'claimed' || current.state === 'unknown') &&
-            current.leaseUntil < clock.takeoverBeforeMs)));
-    if (!wins) return { won: false, current: { ...current } };
-    this.records.set(id, {
+    return this.conditionalPut(key, claim.attempt, clock, {
       state: 'claimed',
       owner: claim.owner,
       attempt: claim.attempt,
@@ -44,6 +37,61 @@ export class InMemoryClaimStore implements ClaimStore {
       expiresAt: claim.expiresAt,
       claimedAt: clock.nowMs,
     });
+  }
+
+  async enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult> {
+    await this.enter('enqueue');
+    return this.conditionalPut(key, claim.attempt, clock, {
+      state: 'queued',
+      owner: '',
+      attempt: claim.attempt,
+      leaseUntil: 0,
+      expiresAt: claim.expiresAt,
+      outbox: { ...claim.outbox },
+    });
+  }
+
+  async lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult> {
+    await this.enter('lease');
+    const id = recordKey(key);
+    const current = this.records.get(id);
+    const wins =
+      current !== undefined &&
+      current.attempt === lease.observedAttempt &&
+      (current.state === 'queued' ||
+        current.state === 'released' ||
+        ((current.state === 'claimed' || current.state === 'unknown') &&
+          current.leaseUntil < clock.takeoverBeforeMs));
+    if (!wins) return { won: false, current: current && { ...current } };
+    const record: ClaimRecord = {
+      ...current,
+      state: 'claimed',
+      owner: lease.owner,
+      attempt: lease.observedAttempt + 1,
+      leaseUntil: lease.leaseUntil,
+      claimedAt: clock.nowMs,
+    };
+    this.records.set(id, record);
+    return { won: true, record: { ...record } };
+  }
+
+  private conditionalPut(
+    key: MessageKey,
+    attempt: number,
+    clock: ClaimClock,
+    next: ClaimRecord,
+  ): ClaimResult {
+    const id = recordKey(key);
+    const current = this.records.get(id);
+    const wins =
+      current === undefined ||
+      current.expiresAt < epochSeconds(clock.nowMs) ||
+      (current.attempt < attempt &&
+        (current.state === 'released' ||
+          ((current.state === 'claimed' || current.state === 'unknown') &&
+            current.leaseUntil < clock.takeoverBeforeMs)));
+    if (!wins) return { won: false, current: { ...current } };
+    this.records.set(id, next);
     return { won: true, previous: current };
   }
 
@@ -69,7 +117,7 @@ export class InMemoryClaimStore implements ClaimStore {
 
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
     return this.fenced('complete', key, fence, false, (r) => ({
-      ...r,
+      ...withoutContent(r),
       state: 'done',
       outboundId: r.outboundId ?? outboundId,
     }));
@@ -88,17 +136,21 @@ export class InMemoryClaimStore implements ClaimStore {
   }
 
   markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite> {
-    return this.fenced('markFailed', key, fence, true, (r) => ({ ...r, state: 'failed', errorCode }));
+    return this.fenced('markFailed', key, fence, true, (r) => ({
+      ...withoutContent(r),
+      state: 'failed',
+      errorCode,
+    }));
   }
 
   async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
     await this.enter('confirmSent');
     const id = recordKey(key);
     const current = this.records.get(id);
-    if (!current || current.state === 'done') {
+    if (!current || current.state === 'done' || current.state === 'queued') {
       return { confirmed: false, current: current && { ...current } };
     }
-    this.records.set(id, { ...current, state: 'done', outboundId });
+    this.records.set(id, { ...withoutContent(current), state: 'done', outboundId });
     return { confirmed: true, previous: { ...current } };
   }
 
@@ -127,4 +179,10 @@ export class InMemoryClaimStore implements ClaimStore {
     }
     if (operation !== 'read' && operation !== 'peek') await this.beforeWrite?.(operation);
   }
+}
+
+/** A settled record keeps no message content (the DynamoDB adapter REMOVEs the outbox attributes). */
+function withoutContent(record: ClaimRecord): ClaimRecord {
+  const { outbox: _outbox, ...rest } = record;
+  return rest;
 }

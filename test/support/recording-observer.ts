@@ -1,12 +1,13 @@
-import type { ProtocolObserver } from '../../lambda/domain/ports';
+import type { ProtocolObserver, QueueObserver } from '../../lambda/domain/ports';
 
-export type ObservedEvent = { event: keyof ProtocolObserver; args: unknown[] };
+type Observer = ProtocolObserver & QueueObserver;
+export type ObservedEvent = { event: keyof Observer; args: unknown[] };
 
-/** A ProtocolObserver that keeps every event, for assertions on what the use case reported. */
-export function recordingObserver(): ProtocolObserver & { events: ObservedEvent[]; names(): string[] } {
+/** A ProtocolObserver (and the worker's QueueObserver) that keeps every event, for assertions. */
+export function recordingObserver(): Observer & { events: ObservedEvent[]; names(): string[] } {
   const events: ObservedEvent[] = [];
   const record =
-    (event: keyof ProtocolObserver) =>
+    (event: keyof Observer) =>
     (...args: unknown[]) => {
       events.push({ event, args });
     };
@@ -25,5 +26,10 @@ export function recordingObserver(): ProtocolObserver & { events: ObservedEvent[
     doubleReply: record('doubleReply'),
     asyncReplyFailure: record('asyncReplyFailure'),
     valueError: record('valueError'),
+    leaseLost: record('leaseLost'),
+    redriveScheduled: record('redriveScheduled'),
+    redriveFailed: record('redriveFailed'),
+    windowClosed: record('windowClosed'),
+    triggerRejected: record('triggerRejected'),
   };
 }

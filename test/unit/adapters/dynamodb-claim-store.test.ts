@@ -151,8 +151,9 @@ describe('DynamoDbClaimStore fenced writes', () => {
       TableName: 'claims',
       Key: { pk: PK },
       // The first proof of a send is kept: a status may have recorded it before this completion.
+      // A settled record keeps no message content (queued mode's outbox attributes).
       UpdateExpression:
-        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt',
+        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt REMOVE #replyTo, #type, #text, #msgTimestamp',
       ConditionExpression: '#owner = :owner AND #attempt = :attempt',
       ExpressionAttributeNames: {
         '#owner': 'owner',
@@ -160,6 +161,10 @@ describe('DynamoDbClaimStore fenced writes', () => {
         '#state': 'state',
         '#outboundId': 'outboundId',
         '#settledAt': 'settledAt',
+        '#replyTo': 'replyTo',
+        '#type': 'type',
+        '#text': 'text',
+        '#msgTimestamp': 'msgTimestamp',
       },
       ExpressionAttributeValues: {
         ':owner': 'owner-1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, parseConfig } from '../../../lambda/config/config';
+import { ConfigError, DEFAULTS, parseConfig, parseWorkerConfig } from '../../../lambda/config/config';
 import { parseSecret } from '../../../lambda/config/secrets';
 
 const BASE = {
@@ -73,6 +73,53 @@ describe('parseConfig', () => {
       ' ',
     );
     expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('reply mode', () => {
+  it('is inline unless REPLY_MODE says queued', () => {
+    expect(parseConfig(BASE).replyMode).toBe('inline');
+    expect(parseConfig({ ...BASE, REPLY_MODE: 'queued' }).replyMode).toBe('queued');
+  });
+
+  it('refuses an unknown mode at cold start', () => {
+    expect(problemsOf({ ...BASE, REPLY_MODE: 'async' })).toEqual([
+      'REPLY_MODE must be "inline" or "queued", got "async"',
+    ]);
+  });
+});
+
+describe('parseWorkerConfig', () => {
+  const QUEUE = 'https://sqs.eu-west-1.example/123456789012/redrive';
+  const workerProblemsOf = (env: Record<string, string | undefined>): string[] => {
+    try {
+      parseWorkerConfig(env);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+  };
+
+  it("reads the re-drive queue and defaults the send rate to Meta's 80 per second", () => {
+    const config = parseWorkerConfig({ ...BASE, REDRIVE_QUEUE_URL: QUEUE });
+    expect(config.redriveQueueUrl).toBe(QUEUE);
+    expect(config.sendRatePerSecond).toBe(80);
+    expect(config.tableName).toBe('claims');
+  });
+
+  it('reports every problem at once: no queue, a bad rate and a missing table', () => {
+    expect(workerProblemsOf({ ...BASE, TABLE_NAME: undefined, SEND_RATE_PER_SECOND: '0' })).toEqual([
+      'TABLE_NAME is required',
+      'REDRIVE_QUEUE_URL is required',
+      'SEND_RATE_PER_SECOND must be an integer from 1 to 1000, got "0"',
+    ]);
+  });
+
+  it('refuses a queue that is not a URL', () => {
+    expect(workerProblemsOf({ ...BASE, REDRIVE_QUEUE_URL: 'redrive' })).toEqual([
+      'REDRIVE_QUEUE_URL must be an http(s) URL',
+    ]);
   });
 });
 

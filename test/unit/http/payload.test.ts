@@ -77,6 +77,32 @@ describe('walkWebhook over every fixture', () => {
     },
   );
 
+  it.each([
+    ['a string of epoch seconds', '1749416383', 1749416383],
+    ['a number', 1749416383, 1749416383],
+    ['a date string', '2025-06-08T20:59:43Z', undefined],
+    ['a negative number', -5, undefined],
+    ['missing', undefined, undefined],
+  ])('reads the message timestamp given as %s', (_name, timestamp, expected) => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          changes: [
+            {
+              value: {
+                metadata: { phone_number_id: '1065' },
+                messages: [{ id: 'wamid.T', from: '1650', type: 'text', timestamp }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const result = walkWebhook(body);
+    expect(result.kind === 'batch' && result.batch.messages[0]?.timestamp).toBe(expected);
+  });
+
   it('reads a text message with its address, type and body', () => {
     const result = walkWebhook(load('test/fixtures/meta-docs/text.json'));
     expect(result).toEqual({
@@ -91,6 +117,7 @@ describe('walkWebhook over every fixture', () => {
             replyTo: '16505551234',
             type: 'text',
             text: 'Does it come in another color?',
+            timestamp: 1749416383,
           },
         ],
         statuses: [],

@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import * as claimStoreAdapter from '../../../lambda/adapters/dynamodb-claim-store';
 import { DynamoDbClaimStore } from '../../../lambda/adapters/dynamodb-claim-store';
 import { DEFAULTS } from '../../../lambda/config/config';
 import { encodeCallbackData } from '../../../lambda/domain/callback-data';
@@ -27,10 +26,6 @@ function mirroredConditions(): Map<string, string> {
   );
   return new Map([...lines].map(([, name, expression]) => [name as string, expression as string]));
 }
-
-/** The lease condition of the design contract (issue #11), word for word. */
-const CONTRACT_LEASE_CONDITION =
-  '#attempt = :observed AND (#state IN (:queued, :released) OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))';
 
 const KEY = { tenantId: '106540352242922', messageId: 'wamid.A' };
 const FENCE = { owner: 'owner-1', attempt: 1 };
@@ -83,21 +78,26 @@ describe('the claim model', () => {
     expect(lastUpdateCondition()).toBe(mirroredConditions().get('confirmSent'));
   });
 
-  it('mirrors the lease condition of queued mode', () => {
-    // Queued mode's adapter exports it; until that code is merged here, the design contract's text.
-    const exported: unknown = Reflect.get(claimStoreAdapter, 'LEASE_CONDITION');
+  it('mirrors the lease condition of queued mode', async () => {
+    ddb.on(UpdateCommand).resolves({
+      Attributes: { state: 'claimed', owner: 'w-1', attempt: 2, leaseUntil: NOW, expiresAt: 1 },
+    });
 
-    expect(mirroredConditions().get('lease')).toBe(exported ?? CONTRACT_LEASE_CONDITION);
+    await store.lease(
+      KEY,
+      { owner: 'w-1', observedAttempt: 1, leaseUntil: NOW },
+      { nowMs: NOW, takeoverBeforeMs: NOW },
+    );
+
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get('lease'));
   });
 
   it('has the claim states of the code, plus a missing item', () => {
     const union = /export type ClaimState = ([^;]+);/.exec(source('lambda/domain/claim-record.ts'))?.[1];
     const codeStates = union?.split(' | ').map((state) => state.replaceAll("'", '')) ?? [];
     const modelStates = /mtype = \{ ABSENT, ([^}]+) \};/.exec(source('model/store.pml'))?.[1];
-    // Queued mode's state comes with its code (merged separately), first in the union.
-    const expected = codeStates.includes('queued') ? codeStates : ['queued', ...codeStates];
 
-    expect(modelStates?.split(', ').map((state) => state.toLowerCase())).toEqual(expected);
+    expect(modelStates?.split(', ').map((state) => state.toLowerCase())).toEqual(codeStates);
   });
 
   it('runs as many claim rounds per delivery as the use case', () => {
@@ -105,6 +105,19 @@ describe('the claim model', () => {
     const model = /#define MAX_ROUNDS (\d+)/.exec(source('model/params.pml'))?.[1];
 
     expect(model).toBe(code);
+  });
+
+  it('runs as many lease rounds per trigger and claim rounds per queued delivery as the code', () => {
+    const leaseRounds = /const MAX_LEASE_ROUNDS = (\d+);/.exec(
+      source('lambda/domain/deliver-queued.ts'),
+    )?.[1];
+    const enqueueRounds = /const MAX_ENQUEUE_ROUNDS = (\d+);/.exec(
+      source('lambda/domain/enqueue-message.ts'),
+    )?.[1];
+
+    expect(leaseRounds).toBeDefined();
+    expect(/#define MAX_LEASE_ROUNDS (\d+)/.exec(source('model/worker.pml'))?.[1]).toBe(leaseRounds);
+    expect(/#define MAX_ROUNDS (\d+)/.exec(source('model/params.pml'))?.[1]).toBe(enqueueRounds);
   });
 
   it('keeps the order of the default timings that its abstract clock relies on', () => {
