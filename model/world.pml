@@ -116,15 +116,17 @@ end_clock:
 }
 
 /*
- * A sent/delivered/read status of attempt a's reply (reconcile-status.ts), in two steps.
+ * A sent/delivered/read status of attempt a's reply (reconcile-status.ts): the code's two steps,
  * 1. peek, an eventually consistent GetItem: any value the item has had, not only the last one:
- *    nothing (before the claim), a value that is not a trusted `done` (the claim was one), or a
- *    `done` it held while not expired (hdone), with the outboundId it held.
- * 2. A peek that found nothing is read again, consistently: the item now. A trusted `done` ends the
+ *    nothing (before the claim), a value the code does not trust (the claim was one), or a `done`
+ *    it held while not expired (hdone), with the outboundId it held;
+ * 2. a peek that found nothing is read again, consistently: the item now. A trusted `done` ends the
  *    status with no write (counting DoubleReplies when it holds another reply's id); anything else
- *    takes the conditional confirmSent of store.pml, which decides on the item as it is by then.
- * Between the steps every other process may run. Two statuses do not interleave with each other
- * here (one Statuses process): each one's write is conditional, so the order is what matters.
+ *    takes the conditional confirmSent of store.pml, on the item as it is by then,
+ * as one atomic step. That loses no behaviour: every effect (the write, the count, the ghosts) is
+ * at step 2, and a peek drawn at step 2 from everything the item has had includes every value a
+ * peek drawn earlier could return, so "peek, others run, decide" is "the status comes later and
+ * draws the same value".
  */
 mtype = { PEEK_NOTHING, PEEK_UNTRUSTED, PEEK_DONE };
 #ifdef COUNT_DOUBLES
@@ -182,10 +184,10 @@ inline settleStatus(a) {
 #else
 #define ALL_COUNTED skip
 #endif
-#define LAND(a) :: atomic { pending[a] -> sa = a; peekItem(); printf("MODEL status of attempt %d: peek %e\n", a, peeked) }; \
-                   atomic { settleStatus(sa); pending[sa] = false; npending--; unconfirmed[sa] = false; \
-                            printf("MODEL status of attempt %d reconciled: %e\n", sa, rstate); ALL_COUNTED; \
-                            sa = 0; pout = 0; peeked = PEEK_NOTHING }
+#define LAND(a) :: atomic { pending[a] -> pending[a] = false; npending--; unconfirmed[a] = false; \
+                   peekItem(); printf("MODEL status of attempt %d: peek %e\n", a, peeked); settleStatus(a); \
+                   printf("MODEL status of attempt %d reconciled: %e\n", a, rstate); ALL_COUNTED; \
+                   pout = 0; peeked = PEEK_NOTHING }
 #if defined(STATUS_PROMPT) || !defined(LIVENESS)
 #define LOSE(a)
 #else
@@ -197,7 +199,7 @@ inline settleStatus(a) {
  * A safety run needs no "never": a status that has not come yet looks the same up to any point.
  */
 active proctype Statuses() {
-  byte sa, pout;
+  byte pout;
   mtype peeked = PEEK_NOTHING;
 end_statuses:
   do
