@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { BUNDLING, esbuildOptionsFor } from '../lib/bundling';
+import { esbuildOptionsFor } from '../lib/bundling';
 
 /** The comparison targets, bundled with the deployed handler's esbuild settings (lib/bundling.ts). */
 export const TARGET_ENTRIES = {
@@ -8,21 +8,11 @@ export const TARGET_ENTRIES = {
 } as const;
 
 export const OUT_DIR = 'dist/bench';
-export const WORKER_BUNDLE = `${OUT_DIR}/worker.mjs`;
 export const bundlePath = (name: keyof typeof TARGET_ENTRIES): string => `${OUT_DIR}/${name}.mjs`;
 
-/** Builds the baseline and no-dedup bundles and the worker that hosts a target in its own process. */
+/** Builds the baseline and no-dedup bundles; each runs in its own devkit Lambda host process. */
 export async function bundleBenchTargets(): Promise<void> {
   for (const [name, entry] of Object.entries(TARGET_ENTRIES)) {
     await build(esbuildOptionsFor(entry, `${OUT_DIR}/${name}.mjs`));
   }
-  await build({
-    entryPoints: ['bench/worker.ts'],
-    outfile: WORKER_BUNDLE,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: BUNDLING.target,
-    logLevel: 'warning',
-  });
 }

@@ -1,7 +1,7 @@
 import { type RequestCounts, readRequests, totalRequests } from './counting-proxy';
-import { type Delivery, isSuccess } from './deliveries';
+import type { Delivery, DeliveryKind } from './deliveries';
 import { type Percentiles, percentiles, ratio, sum } from './stats';
-import { type DeliveryKind, type MessagePlan, plannedDeliveries } from './workload';
+import { type MessagePlan, plannedDeliveries } from './workload';
 
 /** What one target did in one phase of one round, before figures are drawn from it. */
 export interface PhaseSample {
@@ -65,7 +65,7 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
   const planned = plannedDeliveries(plans);
   const kinds = [...new Set(deliveries.map((d) => d.kind))];
   const raced = new Set(
-    plans.filter((p) => p.copies.some((c) => c.kind === 'simultaneous')).map((p) => p.index),
+    plans.filter((p) => p.copies.some((c) => c.timing === 'simultaneous')).map((p) => p.index),
   );
   const statuses: Record<string, number> = {};
   for (const d of deliveries) statuses[d.status] = (statuses[d.status] ?? 0) + 1;
@@ -119,7 +119,7 @@ export function throughputFigures(samples: PhaseSample[]): ThroughputFigures {
 }
 
 function unsettled(plans: MessagePlan[], deliveries: Delivery[]): number {
-  const settled = new Set(deliveries.filter((d) => isSuccess(d.status)).map((d) => d.message));
+  const settled = new Set(deliveries.filter((d) => d.status === 200).map((d) => d.message));
   return plans.filter((p) => !settled.has(p.index)).length;
 }
 

@@ -3,7 +3,7 @@ import type { Delivery } from './deliveries';
 import type { PhaseSample } from './measure';
 import { probeRequests } from './probe';
 import type { BenchSettings } from './settings';
-import { runStorm } from './storm';
+import { runStormPhase } from './storm';
 import type { RunningTarget } from './targets';
 import { runThroughput } from './throughput';
 import { type MessagePlan, planMessages } from './workload';
@@ -32,7 +32,7 @@ export async function runPhases(all: RunningTarget[], context: PhaseContext): Pr
 
   for (const t of all) {
     context.progress(`warm-up ${t.spec.label}`);
-    await runStorm(t.host, plans(t, 'w', settings.warmupMessages, settings.seed - 1, 900_000), policy);
+    await runStormPhase(t.host, plans(t, 'w', settings.warmupMessages, settings.seed - 1, 900_000), policy);
     context.progress(`request probe ${t.spec.label}`);
     t.probe = await probeRequests(
       t.host,
@@ -62,7 +62,7 @@ export async function runPhases(all: RunningTarget[], context: PhaseContext): Pr
       );
       t.storm.push(
         await sampled(t, stormPlans, context, `storm ${of}`, (count) =>
-          runStorm(t.host, stormPlans, policy, count),
+          runStormPhase(t.host, stormPlans, policy, count),
         ),
       );
     }

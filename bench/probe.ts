@@ -1,3 +1,5 @@
+import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { sleep } from '../devkit/sleep';
 import {
   type CountingProxy,
   countsBetween,
@@ -5,9 +7,8 @@ import {
   readRequests,
   totalRequests,
 } from './counting-proxy';
-import { deliverWithRedelivery, type RedeliveryPolicy, sleep } from './deliveries';
+import { metaForTarget, type RedeliveryPolicy } from './deliveries';
 import { median } from './stats';
-import type { TargetHost } from './target-host';
 import type { MessagePlan } from './workload';
 
 export interface RequestProbe {
@@ -18,7 +19,7 @@ export interface RequestProbe {
   duplicateAfterCompletion: number;
   duplicateReads: number;
   duplicateOperations: RequestCounts;
-  /** A copy that arrives while the first is in its Graph call, until it is answered 2xx. */
+  /** A copy that arrives while the first is in its Graph call, until it is answered 200. */
   inFlightCopy: number;
   inFlightCopyInvocations: number;
   inFlightCopyFirstStatus: number;
@@ -31,7 +32,7 @@ export interface RequestProbe {
  * counts belong to it alone. Repeated `repeats` times; the median is kept, `stable` says if all agreed.
  */
 export async function probeRequests(
-  host: TargetHost,
+  host: ChildHost,
   proxy: CountingProxy,
   plans: (repeat: number) => [MessagePlan, MessagePlan],
   options: { repeats: number; inFlightAfterMs: number; policy: RedeliveryPolicy },
@@ -52,11 +53,12 @@ export async function probeRequests(
     const pair = await counted(async () => {
       const original = host.invoke(contended.event);
       await sleep(options.inFlightAfterMs);
-      const copy = deliverWithRedelivery(host, contended, 'simultaneous', options.policy, () => {
+      const meta = metaForTarget(host, [contended], options.policy, repeat, (delivery) => {
         copyInvocations++;
+        if (copyInvocations === 1) copyFirstStatus = delivery.status;
       });
-      copyFirstStatus = (await copy.answered).status;
-      await Promise.all([original, copy.settled]);
+      meta.schedule({ kind: 'message', message: contended.message, copy: 1 }, 0);
+      await Promise.all([original, meta.run(() => true, 60_000)]);
     });
     runs.push({
       firstDelivery: totalRequests(first),

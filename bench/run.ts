@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { startDynamoDbLocal } from '../test/support/dynamodb-local';
+import { startDynamoDbLocal } from '../devkit/dynamodb-local';
 import { bundleBenchTargets } from './bundle';
 import { measureColdStarts } from './cold-start';
 import { cpuTicks, machineShare } from './machine-share';

@@ -1,37 +1,29 @@
-import { type Delivery, deliverWithRedelivery, type RedeliveryPolicy, sleep } from './deliveries';
-import type { TargetHost } from './target-host';
+import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { scheduleMessage } from '../devkit/meta/copies';
+import { type Delivery, metaForTarget, type RedeliveryPolicy } from './deliveries';
 import type { MessagePlan } from './workload';
+
+/** Long enough for any storm phase; a target that never answers fails the run instead of hanging it. */
+const PHASE_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The timed phase: first deliveries arrive on the plan's schedule, copies at once, a little later or
- * after the first was answered, and every non-2xx answer is redelivered. Returns every invocation.
+ * after the first was answered, and every non-200 answer is redelivered. Returns every invocation.
  */
-export async function runStorm(
-  host: TargetHost,
+export async function runStormPhase(
+  host: ChildHost,
   plans: MessagePlan[],
   policy: RedeliveryPolicy,
   onDelivery: (delivery: Delivery) => void = () => undefined,
 ): Promise<{ deliveries: Delivery[]; wallMs: number }> {
   const deliveries: Delivery[] = [];
-  const record = (delivery: Delivery) => {
+  const meta = metaForTarget(host, plans, policy, plans[0]?.index ?? 0, (delivery) => {
     deliveries.push(delivery);
     onDelivery(delivery);
-  };
+  });
+  for (const plan of plans) scheduleMessage(meta, plan.message, plan.arrivalMs, plan.copies);
   const started = performance.now();
-  await Promise.all(
-    plans.map(async (plan) => {
-      await sleep(plan.arrivalMs - (performance.now() - started));
-      const first = deliverWithRedelivery(host, plan, 'first', policy, record);
-      const copies = plan.copies.map(async (copy) => {
-        if (copy.kind === 'delayed') await sleep(copy.afterMs);
-        if (copy.kind === 'after-completion') {
-          await first.answered;
-          await sleep(copy.afterMs);
-        }
-        await deliverWithRedelivery(host, plan, copy.kind, policy, record).settled;
-      });
-      await Promise.all([first.settled, ...copies]);
-    }),
-  );
+  if ((await meta.run(() => true, PHASE_TIMEOUT_MS)) === 'timed-out')
+    throw new Error('storm phase timed out');
   return { deliveries, wallMs: performance.now() - started };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createClaimTable } from '../test/support/dynamodb-local';
+import { createClaimTable } from '../devkit/dynamodb-local';
 
 /**
  * The table Powertools idempotency documents (examples/snippets/idempotency/templates): string

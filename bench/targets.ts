@@ -1,21 +1,23 @@
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
-import { HANDLER_ENTRY } from '../lib/bundling';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
   type RunningDynamoDb,
-} from '../test/support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../test/support/graph-stub';
-import { bundlePath, TARGET_ENTRIES, WORKER_BUNDLE } from './bundle';
+} from '../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../devkit/graph-stub';
+import { type ChildHost, startChildHost } from '../devkit/lambda-host/child-process';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
+import { HANDLER_ENTRY } from '../lib/bundling';
+import { bundlePath, TARGET_ENTRIES } from './bundle';
 import { type CountingProxy, startCountingProxy } from './counting-proxy';
 import type { PhaseSample } from './measure';
 import type { RequestProbe } from './probe';
 import type { TargetName } from './results';
 import { tableForTarget } from './tables';
-import { startTargetHost, type TargetHost } from './target-host';
 
 export const OURS_BUNDLE = 'dist/handler.mjs';
+/** The Lambda timeout of the deployed function: every invocation starts with this much time left. */
+const FUNCTION_TIMEOUT_MS = 25_000;
 
 export interface TargetSpec {
   name: TargetName;
@@ -50,7 +52,7 @@ export interface RunningTarget {
   env: Record<string, string>;
   proxy: CountingProxy;
   graph: GraphStub;
-  host: TargetHost;
+  host: ChildHost;
   storm: PhaseSample[];
   throughput: PhaseSample[];
   probe?: RequestProbe;
@@ -91,14 +93,16 @@ export async function startTarget(
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  const host = options.profile
-    ? await startTargetHost(WORKER_BUNDLE, spec.source, env, [
-        '--import',
-        'tsx',
-        '--cpu-prof',
-        `--cpu-prof-dir=dist/bench/profiles/${spec.name}`,
-      ])
-    : await startTargetHost(WORKER_BUNDLE, spec.bundle, env);
+  const host = await startChildHost({
+    env,
+    timeoutMs: FUNCTION_TIMEOUT_MS,
+    ...(options.profile
+      ? {
+          bundle: spec.source,
+          execArgv: ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=dist/bench/profiles/${spec.name}`],
+        }
+      : { bundle: spec.bundle }),
+  });
   return { spec, env, proxy, graph, host, storm: [], throughput: [] };
 }
 

@@ -1,6 +1,7 @@
-import { type Delivery, isSuccess } from './deliveries';
-import type { TargetHost } from './target-host';
-import type { DeliveryKind, MessagePlan } from './workload';
+import type { ChildHost } from '../devkit/lambda-host/child-process';
+import { sleep } from '../devkit/sleep';
+import type { Delivery, DeliveryKind } from './deliveries';
+import type { MessagePlan } from './workload';
 
 interface QueuedDelivery {
   plan: MessagePlan;
@@ -13,11 +14,11 @@ interface QueuedDelivery {
  * The saturation phase: `concurrency` senders take deliveries from one queue as fast as the target
  * answers. The same copies as the storm, placed in the queue instead of on a clock: a simultaneous
  * copy next to its first delivery, a delayed one within the next half-window of senders, one after
- * completion two windows later. A non-2xx answer goes back to the end of the queue (Meta's
+ * completion two windows later. A non-200 answer goes back to the end of the queue (Meta's
  * redelivery, without its wait), at most `maxRedeliveries` times per copy.
  */
 export async function runThroughput(
-  host: TargetHost,
+  host: ChildHost,
   plans: MessagePlan[],
   options: { concurrency: number; maxRedeliveries: number },
   onDelivery: (delivery: Delivery) => void = () => undefined,
@@ -28,15 +29,15 @@ export async function runThroughput(
       { plan, kind: 'first' as DeliveryKind, redeliveries: 0, position: plan.index },
       ...plan.copies.map((copy, n) => ({
         plan,
-        kind: copy.kind as DeliveryKind,
+        kind: copy.timing as DeliveryKind,
         redeliveries: 0,
         position:
           plan.index +
-          (copy.kind === 'simultaneous'
+          (copy.timing === 'simultaneous'
             ? 0.01 * (n + 1)
-            : copy.kind === 'delayed'
-              ? (copy.afterMs / 150) * (concurrency / 2)
-              : 2 * concurrency + (copy.afterMs / 100) * concurrency),
+            : copy.timing === 'delayed'
+              ? (copy.delayMs / 150) * (concurrency / 2)
+              : 2 * concurrency + (copy.delayMs / 100) * concurrency),
       })),
     ])
     .sort((a, b) => a.position - b.position);
@@ -48,19 +49,16 @@ export async function runThroughput(
       const next = queue.shift();
       if (next === undefined) {
         if (running === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await sleep(1);
         continue;
       }
       running++;
-      const delivery: Delivery = {
-        ...(await host.invoke(next.plan.event)),
-        message: next.plan.index,
-        kind: next.kind,
-      };
+      const { status, ms } = await host.invoke(next.plan.event);
+      const delivery: Delivery = { status, ms, message: next.plan.index, kind: next.kind };
       running--;
       deliveries.push(delivery);
       onDelivery(delivery);
-      if (!isSuccess(delivery.status) && next.redeliveries < options.maxRedeliveries) {
+      if (delivery.status !== 200 && next.redeliveries < options.maxRedeliveries) {
         queue.push({ ...next, kind: 'redelivery', redeliveries: next.redeliveries + 1 });
       }
     }

@@ -1,21 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { signedPost } from '../test/support/api-events';
-import { messagesWebhook, metaJson, type TextMessageSpec } from '../test/support/meta-json';
-import { mulberry32 } from '../test/support/seeded-random';
-
-/** How a copy of a message reaches the handler, relative to its first delivery. */
-export type CopyKind = 'simultaneous' | 'delayed' | 'after-completion';
-export type DeliveryKind = 'first' | CopyKind | 'redelivery';
-
-export interface CopyPlan {
-  kind: CopyKind;
-  /** delayed: after the first delivery started; after-completion: after it was answered. */
-  afterMs: number;
-}
+import { type CopyPlan, type CopyShape, planCopies } from '../devkit/meta/copies';
+import { type MetaMessage, webhookBody } from '../devkit/meta/webhook-body';
+import { seededRandom } from '../devkit/random';
+import { signedPost } from '../devkit/webhook-events';
 
 export interface MessagePlan {
   index: number;
   wamid: string;
+  message: MetaMessage;
   /** The signed API Gateway event; every delivery of the message carries the same bytes. */
   event: APIGatewayProxyEventV2;
   /** When the first delivery arrives, from the start of the run (storm phase). */
@@ -34,9 +26,16 @@ export interface WorkloadShape {
 }
 
 export const PHONE_NUMBER_ID = '106540352242922';
-const COPY_KINDS: readonly CopyKind[] = ['simultaneous', 'delayed', 'after-completion'];
-const DELAYED_MS = [10, 150] as const;
-const AFTER_COMPLETION_MS = [0, 100] as const;
+/**
+ * Each message is delivered 1-4 times (uniform), each extra copy at once, a little later (possibly
+ * while the first is still running) or after the first was answered.
+ */
+export const BENCH_COPIES: CopyShape = {
+  deliveries: [1, 2, 3, 4],
+  timings: ['simultaneous', 'delayed', 'after-first-answer'],
+  delayedMs: [10, 150],
+  afterFirstAnswerMs: [0, 100],
+};
 const TEXTS = [
   'hi',
   'test',
@@ -46,46 +45,31 @@ const TEXTS = [
   'Merci beaucoup 🙏 à demain',
   'Is the 2/3 discount still valid? https://example.com/deal',
 ];
+/** Bodies carry a fixed timestamp, so every target and every round hashes the same kind of bytes. */
+const TIMESTAMP = 1_749_416_383;
 
 /**
- * Meta-style deliveries: each message is delivered 1-4 times (uniform), each extra copy at once,
- * a little later (possibly while the first is still running) or after the first was answered.
- * One message per webhook, as Meta mostly sends them; one in ten is an image.
+ * Meta-style deliveries through the devkit's copy model, one message per webhook, as Meta mostly
+ * sends them; one in ten is an image. Arrivals are Poisson around the configured rate.
  */
 export function planMessages(shape: WorkloadShape, label: string, appSecret: string): MessagePlan[] {
-  const random = mulberry32(shape.seed);
-  const between = ([low, high]: readonly [number, number]) => low + random() * (high - low);
+  const random = seededRandom(shape.seed);
   const plans: MessagePlan[] = [];
   let arrival = 0;
   for (let index = shape.firstIndex; index < shape.firstIndex + shape.messages; index++) {
     const wamid = `wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQ${label}${String(index).padStart(5, '0')}`;
-    const copies = Array.from({ length: Math.floor(random() * 4) }, (): CopyPlan => {
-      const kind = COPY_KINDS[Math.floor(random() * COPY_KINDS.length)] ?? 'simultaneous';
-      const afterMs =
-        kind === 'delayed'
-          ? between(DELAYED_MS)
-          : kind === 'after-completion'
-            ? between(AFTER_COMPLETION_MS)
-            : 0;
-      return { kind, afterMs };
-    });
-    const spec: TextMessageSpec =
-      random() < 0.1
-        ? {
-            id: wamid,
-            type: 'image',
-            extra: { image: { mime_type: 'image/jpeg', id: `${index}`, sha256: 'x' } },
-          }
-        : { id: wamid, text: TEXTS[Math.floor(random() * TEXTS.length)] ?? 'hi' };
-    plans.push({
-      index,
-      wamid,
-      event: signedPost(metaJson(messagesWebhook(PHONE_NUMBER_ID, [spec])), appSecret),
-      arrivalMs: arrival,
-      copies,
-    });
-    // Poisson arrivals around the configured rate.
-    arrival += (-Math.log(1 - random()) * 1_000) / shape.arrivalsPerSecond;
+    const copies = planCopies(random, BENCH_COPIES);
+    const message: MetaMessage = {
+      tenantId: PHONE_NUMBER_ID,
+      id: wamid,
+      from: '16505551234',
+      type: random.chance(0.1) ? 'image' : 'text',
+      text: random.pick(TEXTS),
+      expectsReply: true,
+    };
+    const body = webhookBody([{ kind: 'message', message, copy: 0 }], TIMESTAMP);
+    plans.push({ index, wamid, message, event: signedPost(body, appSecret), arrivalMs: arrival, copies });
+    arrival += (-Math.log(1 - random.next()) * 1_000) / shape.arrivalsPerSecond;
   }
   return plans;
 }

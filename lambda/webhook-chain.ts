@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
@@ -7,7 +6,7 @@ import type { WebhookApp } from './app/build-app';
 import { routeWebhook } from './app/route-webhook';
 import { unexpectedErrors } from './http/unexpected-errors';
 import { verifiedBody } from './http/verified-body';
-import { METRIC } from './observability/metric-names';
+import { credentialLog } from './observability/credential-log';
 
 /**
  * The one middy chain. Order: context for logs, metrics flush, a catch-all 500, then the signature
@@ -18,14 +17,6 @@ export function webhookHandler(app: WebhookApp) {
     .use(injectLambdaContext(app.logger, { resetKeys: true }))
     .use(logMetrics(app.metrics, { captureColdStartMetric: true }))
     .use(unexpectedErrors(app.logger))
-    .use(
-      verifiedBody({
-        appSecret: async () => (await app.secrets()).appSecret,
-        onRejected: (check) => {
-          app.logger.warn('Webhook signature rejected', { reason: check });
-          app.metrics.addMetric(METRIC.signatureRejections, MetricUnit.Count, 1);
-        },
-      }),
-    )
+    .use(verifiedBody({ secrets: app.secrets, observer: credentialLog(app.logger, app.metrics) }))
     .handler(routeWebhook(app));
 }

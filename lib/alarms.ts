@@ -11,6 +11,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC } from '../lambda/observability/metric-names';
 import { PERIOD, replyFailures, serviceMetric } from './service-metrics';
@@ -18,11 +19,22 @@ import { PERIOD, replyFailures, serviceMetric } from './service-metrics';
 export interface WebhookAlarmsProps {
   function: IFunction;
   stage: HttpStage;
+  queued: QueuedReplyParts;
   alarmEmail: string | undefined;
+}
+
+/** The queued-mode resources an operator must hear about; deployed, and so watched, in both modes. */
+export interface QueuedReplyParts {
+  worker: IFunction;
+  redrive: IFunction;
+  streamDeadLetters: IQueue;
+  redriveDeadLetters: IQueue;
 }
 
 /** The handler answers 5xx on purpose when Meta must retry; a sustained share of them is not normal. */
 const SERVER_ERROR_PERCENT = 5;
+/** Queued replies wait about one stream poll plus the bot; a record a minute old is a stuck or slow worker. */
+export const ITERATOR_AGE_ALARM_MS = 60_000;
 
 /**
  * One alarm per way the service can fail its users, all notifying one SNS topic (with an e-mail
@@ -87,6 +99,51 @@ export class WebhookAlarms extends Construct {
       metric: serviceMetric(METRIC.doubleReplies),
       description:
         'A user got two replies: a status confirmed an ambiguous send only after a later attempt resent (the one accepted exception).',
+    });
+    this.addQueued(props.queued);
+  }
+
+  private addQueued({ worker, redrive, streamDeadLetters, redriveDeadLetters }: QueuedReplyParts) {
+    this.add('WorkerIteratorAge', {
+      metric: worker.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
+      threshold: ITERATOR_AGE_ALARM_MS,
+      description: `The worker is more than ${ITERATOR_AGE_ALARM_MS / 1000} s behind the table stream: queued replies are late (worker failing, throttled or too slow).`,
+    });
+    this.add('ReplyWindowClosed', {
+      metric: serviceMetric(METRIC.windowClosed),
+      description:
+        "A queued message reached the worker after the user's 24 h customer-service window: it stays unanswered (a backlog, or Graph down for hours).",
+    });
+    this.add('RedriveFailures', {
+      metric: serviceMetric(METRIC.redriveFailures),
+      description:
+        'A worker could not enqueue a re-drive (SQS unreachable or refused); the trigger is retried, and the message may end in a dead-letter queue.',
+    });
+    this.add('WorkerErrors', {
+      metric: worker.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      description:
+        'The stream worker crashed or timed out; the mapping retries the batch (bisected), and the record may end in the stream dead-letter queue.',
+    });
+    this.add('RedriveErrors', {
+      metric: redrive.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      description:
+        'The redrive function crashed or timed out; its messages come back after the visibility timeout, then go to the re-drive dead-letter queue.',
+    });
+    this.add('StreamDeadLetters', {
+      metric: streamDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: 'Maximum',
+      }),
+      description:
+        'Stream records the worker could not process within its retries or record age: those messages are unanswered. Replay the shard range named in the message (runbook in docs/PROTOCOL.md).',
+    });
+    this.add('RedriveDeadLetters', {
+      metric: redriveDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: 'Maximum',
+      }),
+      description:
+        'Re-drives the redrive function failed on 10 receives: those messages are unanswered. Move them back with an SQS dead-letter queue redrive once the cause is fixed.',
     });
   }
 

@@ -20,7 +20,7 @@ export const FUNCTION_ENTRIES = {
 export const BUNDLING = {
   format: 'esm',
   platform: 'node',
-  // The Lambda runtime (lib/webhook-function.ts: nodejs24.x), so esbuild lowers nothing that it supports.
+  // The Lambda runtime (lib/service-function.ts: nodejs24.x), so esbuild lowers nothing that it supports.
   target: 'node24',
   minify: true,
   sourcemap: true,

@@ -1,9 +1,11 @@
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AlarmStatusWidget, Dashboard, GraphWidget, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DuplicateReason } from '../lambda/domain/ports';
 import { METRIC } from '../lambda/observability/metric-names';
+import type { QueuedReplyParts } from './alarms';
 import {
   DUPLICATE_REASONS,
   duplicatesSuppressed,
@@ -17,6 +19,7 @@ import {
 export interface WebhookDashboardProps {
   function: IFunction;
   stage: HttpStage;
+  queued: QueuedReplyParts & { redriveQueue: IQueue };
   alarms: IAlarm[];
 }
 
@@ -84,9 +87,59 @@ export class WebhookDashboard extends Construct {
         ],
         right: [props.function.metricDuration({ period: PERIOD, statistic: 'p99', label: 'Duration p99' })],
       }),
+      ...queuedWidgets(props.queued),
       new AlarmStatusWidget({ title: 'Alarms', width: WIDTH, height: HEIGHT, alarms: props.alarms }),
     );
   }
+}
+
+/** Queued mode: how far the worker lags the stream, and what waits for a re-drive or an operator. */
+function queuedWidgets(queued: WebhookDashboardProps['queued']): GraphWidget[] {
+  const sum = { period: PERIOD, statistic: 'Sum' };
+  const max = { period: PERIOD, statistic: 'Maximum' };
+  return [
+    new GraphWidget({
+      title: 'Queued replies: stream worker',
+      width: WIDTH,
+      height: HEIGHT,
+      left: [
+        queued.worker.metricInvocations(sum),
+        queued.worker.metricErrors(sum),
+        queued.worker.metricThrottles(sum),
+      ],
+      right: [
+        queued.worker.metric('IteratorAge', { ...max, label: 'Iterator age (ms)' }),
+        serviceMetric(METRIC.leasesLost, { label: 'Leases lost' }),
+        serviceMetric(METRIC.windowClosed, { label: 'Window closed' }),
+      ],
+    }),
+    new GraphWidget({
+      title: 'Queued replies: re-drives and dead letters',
+      width: WIDTH,
+      height: HEIGHT,
+      left: [
+        serviceMetric(METRIC.redrivesScheduled, { label: 'Re-drives enqueued' }),
+        serviceMetric(METRIC.redriveFailures, { label: 'Re-drives that failed to enqueue' }),
+        queued.redrive.metricInvocations({ ...sum, label: 'Redrive invocations' }),
+        queued.redrive.metricErrors({ ...sum, label: 'Redrive errors' }),
+      ],
+      right: [
+        queued.redriveQueue.metric('ApproximateNumberOfMessagesDelayed', {
+          ...max,
+          label: 'Re-drives waiting',
+        }),
+        queued.redriveQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'Re-drives due' }),
+        queued.streamDeadLetters.metricApproximateNumberOfMessagesVisible({
+          ...max,
+          label: 'Stream dead letters',
+        }),
+        queued.redriveDeadLetters.metricApproximateNumberOfMessagesVisible({
+          ...max,
+          label: 'Re-drive dead letters',
+        }),
+      ],
+    }),
+  ];
 }
 
 const isDuplicateReason = (value: string): value is DuplicateReason => value in DUPLICATE_REASONS;

@@ -1,12 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../lambda/config/table-schema';
 
 /**
  * One item per inbound message, keyed exactly as the handler writes it. No physical name, so two stacks
  * never collide; RETAIN because losing the records mid-retry-window would let Meta's redeliveries
- * be answered twice.
+ * be answered twice. The stream (new images) feeds the queued-mode worker; it is on in both reply modes,
+ * so a switch of mode never strands a record that was queued before it.
  */
 export class DedupTable extends Construct {
   readonly table: Table;
@@ -20,6 +21,8 @@ export class DedupTable extends Construct {
       timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
+      // The worker needs only what a write left: the queued claim carries the reply's inputs.
+      stream: StreamViewType.NEW_IMAGE,
     });
   }
 }

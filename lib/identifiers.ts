@@ -10,6 +10,10 @@ export const STACK_ID = 'WhatsappOnce';
 /** Stable logical id, so `sam local invoke WebhookFunction` keeps working when construct paths change. */
 export const FUNCTION_LOGICAL_ID = 'WebhookFunction';
 
+/** Stable logical ids of the queued-mode functions: `sam local invoke WorkerFunction -e <stream event>`. */
+export const WORKER_LOGICAL_ID = 'WorkerFunction';
+export const REDRIVE_LOGICAL_ID = 'RedriveFunction';
+
 /** The one path Meta calls: GET for the subscription handshake, POST for every webhook. */
 export const WEBHOOK_PATH = '/webhook';
 

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { DEFAULTS } from '../lambda/config/config';
+import { DEFAULTS, REPLY_MODES } from '../lambda/config/config';
+import type { ReplyMode } from '../lambda/domain/handle-delivery';
 
 /** What a user of the stack changes, read from CDK context (`cdk.json` or `-c key=value`). */
 export interface StackSettings {
@@ -29,6 +30,15 @@ export interface StackSettings {
    * template declares). Only for local synths: a deployed template never names the secret variables.
    */
   localInvoke: boolean;
+  /**
+   * REPLY_MODE of the webhook function only: `queued` answers Meta after the claim write and leaves the
+   * reply to the stream worker. The worker, its mapping and the re-drive queue exist in both modes.
+   */
+  replyMode: ReplyMode;
+  /** Lambda timeout of the stream worker and the redrive function; their leases end `leaseSafetyMs` before it. */
+  workerTimeoutSeconds: number;
+  /** SEND_RATE_PER_SECOND of the worker and redrive functions: sends per phone_number_id per container. */
+  sendRatePerSecond: number;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -49,6 +59,12 @@ export const DEFAULT_SETTINGS: StackSettings = {
   secretName: undefined,
   tracing: false,
   localInvoke: false,
+  replyMode: 'inline',
+  // Room for a slow bot (seconds) plus a batch's paced sends, short enough that a crashed worker's lease
+  // (this deadline minus leaseSafetyMs) runs out, and its message is re-driven, within about a minute.
+  workerTimeoutSeconds: 60,
+  // Meta allows 80 messages/s per number by default; see docs/PROTOCOL.md for the fleet-wide sum.
+  sendRatePerSecond: 10,
 };
 
 export class SettingsError extends Error {
@@ -118,6 +134,14 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
   if (logRetentionDays === undefined) {
     problems.push(`logRetentionDays must be one of ${RETENTION_VALUES.join(', ')}, got ${retention}`);
   }
+  const workerTimeoutSeconds = integer('workerTimeoutSeconds', d.workerTimeoutSeconds, 10, 900);
+  // A worker must be able to make at least one whole Graph call inside its lease.
+  if (leaseSafetyMs + DEFAULTS.sendTimeoutMs >= workerTimeoutSeconds * 1000) {
+    problems.push(
+      `leaseSafetyMs + one Graph call (${leaseSafetyMs + DEFAULTS.sendTimeoutMs} ms) must be below workerTimeoutSeconds (${workerTimeoutSeconds} s)`,
+    );
+  }
+  const replyMode = text('replyMode', /^(inline|queued)$/, d.replyMode);
   const logLevel = text('logLevel', /^(DEBUG|INFO|WARN|ERROR)$/, d.logLevel);
   const reserved = raw('reservedConcurrency');
   const settings: StackSettings = {
@@ -137,6 +161,9 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
     secretName: optionalText('secretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/),
     tracing: flag('tracing', d.tracing),
     localInvoke: flag('localInvoke', d.localInvoke),
+    replyMode: REPLY_MODES.find((mode) => mode === replyMode) ?? d.replyMode,
+    workerTimeoutSeconds,
+    sendRatePerSecond: integer('sendRatePerSecond', d.sendRatePerSecond, 1, 1_000),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

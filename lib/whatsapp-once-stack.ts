@@ -3,6 +3,9 @@ import type { Construct } from 'constructs';
 import { WebhookAlarms } from './alarms';
 import { WebhookDashboard } from './dashboard';
 import { DedupTable } from './dedup-table';
+import { RedriveFunction } from './redrive-function';
+import { RedriveQueue } from './redrive-queue';
+import { ReplyWorker } from './reply-worker';
 import type { StackSettings } from './settings';
 import { WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
@@ -12,7 +15,11 @@ export interface WhatsappOnceStackProps extends StackProps {
   settings: StackSettings;
 }
 
-/** Composes the service: dedup table, secret, webhook function, HTTP API, alarms and dashboard. */
+/**
+ * Composes the service: dedup table (with its stream), secret, webhook function, HTTP API, the
+ * queued-mode worker and re-drive queue, alarms and dashboard. The queued-mode parts exist in both reply
+ * modes: `-c replyMode` changes only the webhook's REPLY_MODE, so a switch strands nothing in flight.
+ */
 export class WhatsappOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: WhatsappOnceStackProps) {
     super(scope, id, props);
@@ -26,6 +33,18 @@ export class WhatsappOnceStack extends Stack {
       secretId: secret.secretId,
       settings,
     });
+    const functionProps = { table, secret: secret.secret, secretId: secret.secretId, settings };
+    const redrives = new RedriveQueue(this, 'Redrives', {
+      consumerTimeoutSeconds: settings.workerTimeoutSeconds,
+    });
+    const worker = new ReplyWorker(this, 'Worker', { ...functionProps, redriveQueue: redrives.queue });
+    const redrive = new RedriveFunction(this, 'Redrive', { ...functionProps, redriveQueue: redrives.queue });
+    const queued = {
+      worker: worker.function,
+      redrive: redrive.function,
+      streamDeadLetters: worker.streamDeadLetters,
+      redriveDeadLetters: redrives.deadLetterQueue,
+    };
     const api = new WebhookApi(this, 'Api', {
       handler: webhook.function,
       stageName: settings.stageName,
@@ -36,11 +55,13 @@ export class WhatsappOnceStack extends Stack {
     const alarms = new WebhookAlarms(this, 'Alarms', {
       function: webhook.function,
       stage: api.stage,
+      queued,
       alarmEmail: settings.alarmEmail,
     });
     const dashboard = new WebhookDashboard(this, 'Dashboard', {
       function: webhook.function,
       stage: api.stage,
+      queued: { ...queued, redriveQueue: redrives.queue },
       alarms: alarms.alarms,
     });
 
@@ -53,6 +74,8 @@ export class WhatsappOnceStack extends Stack {
       description: 'Secrets Manager secret to fill with appSecret and accessToken (verifyToken is generated)',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ReplyMode', { value: settings.replyMode, description: 'REPLY_MODE of the webhook' });
+    new CfnOutput(this, 'RedriveQueueUrl', { value: redrives.queue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }

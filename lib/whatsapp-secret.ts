@@ -2,9 +2,9 @@ import { Validations } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRET_KEYS } from '../lambda/config/env-names';
-
-/** Written into a new secret until the README's `put-secret-value` step replaces it. */
-export const SECRET_PLACEHOLDER = 'REPLACE_ME';
+// Written into a new secret until the `put-secret-value` step replaces it; the runtime answers
+// "not configured" (503) while it is there, so it is shared with lambda/ rather than restated.
+import { SECRET_PLACEHOLDER } from '../lambda/config/secret-placeholder';
 
 export interface WhatsappSecretProps {
   /** Import this existing secret instead of creating one. */

@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { createClaimTable, localDynamoDbClient, startDynamoDbLocal } from '../test/support/dynamodb-local';
+import { startDynalite } from '../devkit/dynalite';
+import { createClaimTable, localDynamoDbClient, startDynamoDbLocal } from '../devkit/dynamodb-local';
 import type { DynamoDbMode } from './options';
 
 export interface RunningStore {
@@ -26,28 +25,8 @@ export async function startStore(mode: DynamoDbMode, dataDir: string | undefined
     const java = await startDynamoDbLocal(folder === undefined ? {} : { dbPath: folder });
     return { endpoint: java.endpoint, description: `DynamoDB Local (java), ${where}`, stop: java.stop };
   }
-  return startDynalite(folder, where);
-}
-
-async function startDynalite(folder: string | undefined, where: string): Promise<RunningStore> {
-  // Tables are ACTIVE at once: the server creates its table and serves right after.
-  const server: Server = dynalite({ createTableMs: 0, ...(folder === undefined ? {} : { path: folder }) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    description: `dynalite (embedded), ${where}`,
-    // dynalite's close also closes its LevelDB, so a restart (--watch) can open the folder again.
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const embedded = await startDynalite(folder);
+  return { ...embedded, description: `dynalite (embedded), ${where}` };
 }
 
 export type TableSetup = 'created' | 'created-without-ttl' | 'exists';

@@ -1,4 +1,4 @@
-import { type GraphRequest, startGraphStub } from '../test/support/graph-stub';
+import { type GraphRequest, startGraphStub } from '../devkit/graph-stub';
 
 /** One reply the handler sent, as the sink recorded it. */
 export interface SinkReply {

@@ -1,5 +1,5 @@
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../devkit/dynamodb-local';
 import { ENV } from '../lambda/config/env-names';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../test/support/dynamodb-local';
 import type { LocalOptions } from './options';
 
 export interface Endpoints {

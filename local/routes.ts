@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { lambdaContext } from '../test/support/api-events';
+import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from '../devkit/api-gateway';
+
+import { lambdaContext } from '../devkit/lambda-host/lambda-context';
 import type { HttpApiHandler } from './deployed-handler';
 import type { GraphSink } from './graph-sink';
-import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from './http-api-event';
 import { ECHO_USER_AGENT } from './status-echo';
 import { describeInbound, type InboundSummary } from './transcript';
 
@@ -62,13 +63,11 @@ async function invoke(
   if (!isEcho) for (const line of inbound?.lines ?? []) deps.print(line);
 
   const started = performance.now();
-  const context = {
-    ...lambdaContext(deps.timeoutMs),
+  const context = lambdaContext({
+    remainingMs: deps.timeoutMs,
     functionName: FUNCTION_NAME,
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${FUNCTION_NAME}`,
-    logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
-    awsRequestId: event.requestContext.requestId,
-  };
+    requestId: event.requestContext.requestId,
+  });
   const status = writeHttpApiResult(res, await deps.handler(event, context));
   const ms = Math.round(performance.now() - started);
   // The sink's own status echoes are noise on screen unless they fail.

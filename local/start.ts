@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../devkit/dynamodb-local';
 import { ENV } from '../lambda/config/env-names';
-import { freePort } from '../test/support/dynamodb-local';
 import { banner } from './banner';
 import { type LocalServer, startLocalServer } from './local-server';
 import { compactLogs } from './log-format';

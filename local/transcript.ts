@@ -1,3 +1,4 @@
+import { isRecord } from '../devkit/is-record';
 import type { SinkReply } from './graph-sink';
 
 const MAX_TEXT = 70;
@@ -50,8 +51,6 @@ export function describeInbound(rawBody: Buffer): InboundSummary {
 }
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const records = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isRecord) : []);
 
 function values(body: unknown): Json[] {

@@ -1,20 +1,18 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ENV } from '../lambda/config/env-names';
-import { FUNCTION_LOGICAL_ID } from '../lib/identifiers';
 import {
   createClaimTable,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
   startDynamoDbLocal,
-} from '../test/support/dynamodb-local';
-import { type GraphRequest, startGraphStub } from '../test/support/graph-stub';
-
-const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'lambda-runner.mjs');
+} from '../devkit/dynamodb-local';
+import { type GraphRequest, startGraphStub } from '../devkit/graph-stub';
+import { isRecord } from '../devkit/is-record';
+import { type ChildHost, startChildHost } from '../devkit/lambda-host/child-process';
+import { ENV } from '../lambda/config/env-names';
+import { FUNCTION_LOGICAL_ID } from '../lib/identifiers';
 
 /** The function as SAM finds it in a synthesized template: its asset folder, handler and settings. */
 export interface FunctionAsset {
@@ -27,9 +25,6 @@ export interface FunctionAsset {
   /** Template values: strings, or intrinsics (Ref...) that only an env-vars file can replace locally. */
   variables: Record<string, unknown>;
 }
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads the function's `aws:asset:path` / `aws:asset:property` metadata, exactly what SAM reads. */
 export function findFunctionAsset(templatePath: string, logicalId = FUNCTION_LOGICAL_ID): FunctionAsset {
@@ -116,8 +111,9 @@ export interface LocalRun {
 }
 
 /**
- * Runs the bundle with plain node against a fresh DynamoDB Local table and a Graph stub on 127.0.0.1,
- * one event after another in one warm process; the endpoints replace whatever the env-vars file named.
+ * Runs the bundle in the devkit's Lambda host (plain node, or LAMBDA_NODE_BINARY) against a fresh
+ * DynamoDB Local table and a Graph stub on 127.0.0.1, one event after another in one warm process;
+ * the endpoints replace whatever the env-vars file named.
  */
 export async function invokeLocally(options: {
   asset: FunctionAsset;
@@ -129,29 +125,42 @@ export async function invokeLocally(options: {
   if (!tableName) throw new Error(`${ENV.tableName} has no local value: set it in the env-vars file`);
   const dynamo = await startDynamoDbLocal();
   const graph = await startGraphStub();
-  let runner: ChildProcess | undefined;
-  let nodeVersion = '';
+  let host: ChildHost | undefined;
   try {
     const admin = localDynamoDbClient(dynamo.endpoint);
     await createClaimTable(admin, tableName);
     admin.destroy();
-    ({ runner, nodeVersion } = await startRunner(
-      options.asset,
-      {
+    host = await startChildHost({
+      bundle: options.asset.handlerFile,
+      exportName: options.asset.exportName,
+      env: {
         ...lambdaBaseEnvironment(options.asset),
         ...options.variables,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         [ENV.graphBaseUrl]: graph.baseUrl,
       },
-      options.onLog,
-    ));
+      timeoutMs: options.asset.timeoutSeconds * 1000,
+      onLog: options.onLog ?? (() => undefined),
+    });
     const invocations: Invocation[] = [];
-    for (const [index, { name, event }] of options.events.entries()) {
-      invocations.push(await invoke(runner, index, name, event, options.asset.timeoutSeconds * 1000));
+    for (const { name, event } of options.events) {
+      const started = Date.now();
+      const outcome = await host.invoke(event);
+      const durationMs = Date.now() - started;
+      invocations.push(
+        outcome.kind === 'error'
+          ? { name, kind: 'error', error: outcome.error, durationMs }
+          : { name, kind: 'result', result: outcome.result, durationMs },
+      );
     }
-    return { nodeVersion, invocations, graphRequests: [...graph.requests], dynamoEndpoint: dynamo.endpoint };
+    return {
+      nodeVersion: host.nodeVersion,
+      invocations,
+      graphRequests: [...graph.requests],
+      dynamoEndpoint: dynamo.endpoint,
+    };
   } finally {
-    runner?.kill();
+    await host?.stop();
     await graph.close();
     await dynamo.stop();
   }
@@ -171,74 +180,4 @@ function lambdaBaseEnvironment(asset: FunctionAsset): Record<string, string> {
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(asset.timeoutSeconds),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   };
-}
-
-function startRunner(
-  asset: FunctionAsset,
-  env: Record<string, string>,
-  onLog: ((line: string) => void) | undefined,
-): Promise<{ runner: ChildProcess; nodeVersion: string }> {
-  // execArgv [] so the bundle runs under plain node, without the tsx loader this script runs under.
-  // LAMBDA_NODE_BINARY runs it under another node, e.g. the Lambda runtime's major in CI.
-  const child = fork(RUNNER, [asset.handlerFile, asset.exportName], {
-    execPath: process.env.LAMBDA_NODE_BINARY ?? process.execPath,
-    execArgv: [],
-    env,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    let pending = '';
-    stream?.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') onLog?.(line);
-    });
-  }
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: unknown) => {
-      if (isRecord(message) && message.type === 'ready')
-        resolve({ runner: child, nodeVersion: String(message.nodeVersion) });
-      else
-        reject(
-          new Error(
-            `The bundle failed to load: ${JSON.stringify(isRecord(message) ? message.error : message)}`,
-          ),
-        );
-    });
-    child.once('exit', (code) => reject(new Error(`The bundle exited with ${code} before it was ready`)));
-  });
-}
-
-function invoke(
-  runner: ChildProcess,
-  id: number,
-  name: string,
-  event: APIGatewayProxyEventV2,
-  timeoutMs: number,
-): Promise<Invocation> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) =>
-      reject(new Error(`The bundle exited with ${code} during ${name}`));
-    const onMessage = (message: unknown) => {
-      if (!isRecord(message) || message.type !== 'result' || message.id !== id) return;
-      runner.off('message', onMessage);
-      runner.off('exit', onExit);
-      const durationMs = Date.now() - started;
-      const error = message.error;
-      resolve(
-        isRecord(error)
-          ? {
-              name,
-              kind: 'error',
-              error: { name: String(error.name), message: String(error.message) },
-              durationMs,
-            }
-          : { name, kind: 'result', result: message.result, durationMs },
-      );
-    };
-    runner.on('message', onMessage);
-    runner.once('exit', onExit);
-    runner.send({ id, event, timeoutMs });
-  });
 }

@@ -3,15 +3,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { GraphRequest } from '../devkit/graph-stub';
+import { isRecord } from '../devkit/is-record';
 import { LOCAL_INVOKE_VARIABLES, STACK_ID } from '../lib/identifiers';
-import type { GraphRequest } from '../test/support/graph-stub';
-import {
-  findFunctionAsset,
-  type Invocation,
-  invokeLocally,
-  isRecord,
-  resolveEnvironment,
-} from './invoke-asset';
+import { findFunctionAsset, type Invocation, invokeLocally, resolveEnvironment } from './invoke-asset';
 import { SAMPLE_EVENT_FILES } from './sample-events';
 
 /**

@@ -2,6 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  DOCKER_HOST_REDRIVE_QUEUE_URL,
+  QUEUED_EVENT_FILES,
+  queuedEnvVars,
+  queuedEvents,
+} from './queued-sample-events';
+import {
   DOCKER_HOST_ENDPOINTS,
   LOCAL_CREDENTIALS,
   SAMPLE_EVENT_FILES,
@@ -22,6 +28,7 @@ const { values } = parseArgs({
     'access-token': { type: 'string', default: LOCAL_CREDENTIALS.accessToken },
     'dynamodb-endpoint': { type: 'string', default: DOCKER_HOST_ENDPOINTS.dynamoDb },
     'graph-base-url': { type: 'string', default: DOCKER_HOST_ENDPOINTS.graph },
+    'redrive-queue-url': { type: 'string', default: DOCKER_HOST_REDRIVE_QUEUE_URL },
   },
 });
 
@@ -33,10 +40,11 @@ const credentials = {
 mkdirSync(values.out, { recursive: true });
 const events = sampleEvents(credentials);
 for (const file of SAMPLE_EVENT_FILES) writeJson(file, events[file]);
-writeJson(
-  'env-vars.json',
-  samEnvVars(credentials, { dynamoDb: values['dynamodb-endpoint'], graph: values['graph-base-url'] }),
-);
+for (const file of QUEUED_EVENT_FILES) writeJson(file, queuedEvents()[file]);
+writeJson('env-vars.json', {
+  ...samEnvVars(credentials, { dynamoDb: values['dynamodb-endpoint'], graph: values['graph-base-url'] }),
+  ...queuedEnvVars(values['redrive-queue-url']),
+});
 
 function writeJson(file: string, value: unknown) {
   const path = join(values.out, file);

@@ -26,7 +26,7 @@ export interface GraphCall {
   url: string;
   headers: Record<string, string>;
   body: string | undefined;
-  /** The same call with every credential masked, for printing. */
+  /** The same call with every credential replaced by its name, for printing. */
   redacted: { headers: Record<string, string>; body: string | undefined };
 }
 
@@ -51,7 +51,7 @@ export function subscriptionCalls(input: SubscriptionInput): GraphCall[] {
       body: form(appToken, input.verifyToken),
       redacted: {
         headers: formHeaders,
-        body: form(`${input.appId}|${mask(input.appSecret)}`, mask(input.verifyToken)),
+        body: form(`${input.appId}|${hidden('appSecret')}`, hidden('verifyToken')),
       },
     },
     {
@@ -60,7 +60,7 @@ export function subscriptionCalls(input: SubscriptionInput): GraphCall[] {
       url: `${base}/${encodeURIComponent(input.wabaId)}/subscribed_apps`,
       headers: { authorization: `Bearer ${input.accessToken}` },
       body: undefined,
-      redacted: { headers: { authorization: `Bearer ${mask(input.accessToken)}` }, body: undefined },
+      redacted: { headers: { authorization: `Bearer ${hidden('accessToken')}` }, body: undefined },
     },
   ];
 }
@@ -98,10 +98,11 @@ export async function subscribe(
   return calls;
 }
 
-/** Enough of a credential to recognise it, never enough to use it. */
-export function mask(value: string): string {
-  return value.length <= 8 ? '***' : `${value.slice(0, 4)}***`;
-}
+/**
+ * Stands for a credential in printed output. Only the name: any part of the value (even a prefix, which
+ * narrows a guess and lands in terminal logs) stays out. `*` survives form encoding unescaped.
+ */
+export const hidden = (name: 'appSecret' | 'accessToken' | 'verifyToken'): string => `***${name}***`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { messagesWebhook, metaJson, statusWebhook } from '../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../devkit/webhook-events';
 import { ENV } from '../lambda/config/env-names';
 import { encodeCallbackData } from '../lambda/domain/callback-data';
-import { apiEvent, signedPost } from '../test/support/api-events';
-import { messagesWebhook, metaJson, statusWebhook } from '../test/support/meta-json';
 
 /**
  * Local-only stand-ins for the three credentials. They sign the sample events and go into the env-vars

@@ -6,7 +6,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startDynamoDbLocal } from '../test/support/dynamodb-local';
+import { startDynamoDbLocal } from '../devkit/dynamodb-local';
 import { PLANS, planNamed } from './storm/plans';
 import { condensedTimeline, planDetail, summaryTable, verdict } from './storm/report';
 import { runPlan } from './storm/run-plan';

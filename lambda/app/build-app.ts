@@ -7,8 +7,8 @@ import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
 import { createDynamoDbClient } from '../adapters/dynamodb-client';
 import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
-import { type Config, parseConfig, type WhatsAppSecrets } from '../config/config';
-import { secretsLoader } from '../config/secrets';
+import { type Config, parseConfig } from '../config/config';
+import { type SecretsProvider, secretsProvider } from '../config/secrets';
 import { defaultBot } from '../domain/default-bot';
 import { ownerPace } from '../domain/owner-pace';
 import type { AnswerDeps, Bot, Clock } from '../domain/ports';
@@ -18,7 +18,7 @@ import { createTelemetry } from '../observability/telemetry';
 /** Everything one container needs, built once at cold start. */
 export interface WebhookApp {
   config: Config;
-  secrets: () => Promise<WhatsAppSecrets>;
+  secrets: SecretsProvider;
   deps: AnswerDeps;
   forward: Forwarder | undefined;
   logger: Logger;
@@ -48,7 +48,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
   const config = parseConfig(env);
   const { logger, metrics } = createTelemetry();
   const clock = overrides.clock ?? systemClock;
-  const secrets = secretsLoader(config.secrets);
+  const secrets = secretsProvider(config.secrets, clock.now);
   const documentClient = documentClientFor(overrides.dynamoDb);
   return {
     config,
@@ -58,7 +58,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
       replies: graphReplySender({
         baseUrl: config.graphBaseUrl,
         version: config.graphVersion,
-        accessToken: async () => (await secrets()).accessToken,
+        accessToken: async () => (await secrets.current()).accessToken,
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       }),
       bot: overrides.bot ?? defaultBot,

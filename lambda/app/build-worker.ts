@@ -7,7 +7,7 @@ import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { sqsRedriveQueue } from '../adapters/sqs-redrive-queue';
 import { parseWorkerConfig, type WorkerConfig } from '../config/config';
-import { secretsLoader } from '../config/secrets';
+import { secretsProvider } from '../config/secrets';
 import { defaultBot } from '../domain/default-bot';
 import type { WorkerDeps } from '../domain/deliver-queued';
 import { ownerPace } from '../domain/owner-pace';
@@ -42,11 +42,11 @@ export function buildWorker(
   const config = parseWorkerConfig(env);
   const { logger, metrics } = createTelemetry();
   const clock = overrides.clock ?? systemClock;
-  const secrets = secretsLoader(config.secrets);
+  const secrets = secretsProvider(config.secrets, clock.now);
   const graph = graphReplySender({
     baseUrl: config.graphBaseUrl,
     version: config.graphVersion,
-    accessToken: async () => (await secrets()).accessToken,
+    accessToken: async () => (await secrets.current()).accessToken,
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
   });
   return {

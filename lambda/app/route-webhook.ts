@@ -2,12 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handleDelivery } from '../domain/handle-delivery';
 import type { WebhookBatch } from '../domain/messages';
-import { answerHandshake } from '../http/handshake';
+import { type CredentialObserver, checkHandshake } from '../http/credential-checks';
 import { walkWebhook } from '../http/payload';
 import { headerOf, methodOf } from '../http/request';
 import { toResponse, type WebhookAnswer } from '../http/responses';
 import { SIGNATURE_HEADER } from '../http/signature';
 import { verifiedBodyOf } from '../http/verified-body';
+import { credentialLog } from '../observability/credential-log';
 import { METRIC } from '../observability/metric-names';
 import type { WebhookApp } from './build-app';
 
@@ -15,28 +16,31 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Maps an API Gateway event to the handshake or the delivery use case, and the outcome to a response. */
 export function routeWebhook(app: WebhookApp) {
+  const credentials = credentialLog(app.logger, app.metrics);
   return async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const answer = await answerFor(app, event, context);
+    const answer = await answerFor(app, credentials, event, context);
     return toResponse(answer);
   };
 }
 
 async function answerFor(
   app: WebhookApp,
+  credentials: CredentialObserver,
   event: APIGatewayProxyEventV2,
   context: Context,
 ): Promise<WebhookAnswer> {
   const method = methodOf(event);
   if (method === 'GET') {
     app.metrics.addMetric(METRIC.handshakeRequests, MetricUnit.Count, 1);
-    const result = answerHandshake(event.rawQueryString ?? '', (await app.secrets()).verifyToken);
-    if (result.kind !== 'verified')
-      app.logger.warn('Subscription handshake refused', { reason: result.kind });
+    const checked = await checkHandshake(app.secrets, event.rawQueryString ?? '', credentials);
+    if (checked.kind === 'not-configured') return checked;
+    if (checked.result.kind !== 'verified')
+      app.logger.warn('Subscription handshake refused', { reason: checked.result.kind });
     else app.logger.info('Subscription handshake verified');
-    return { kind: 'handshake', result };
+    return checked;
   }
   if (method !== 'POST') {
     app.logger.warn('Method not allowed', { method });

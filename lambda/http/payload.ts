@@ -14,6 +14,14 @@ const isRecord = (value: unknown): value is Json =>
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
+/**
+ * Meta's phone_number_id is a numeric id, and it becomes a path segment of the Graph URL: anything
+ * else a segment cannot carry safely ("." and ".." collapse the path, "/" adds one) is malformed.
+ * Letters and "_" stay accepted for the placeholders of Meta's documentation ("PHONE_NUMBER_ID").
+ */
+const GRAPH_ID = /^[A-Za-z0-9_-]+$/;
+const graphId = (value: unknown): string | undefined =>
+  typeof value === 'string' && GRAPH_ID.test(value) ? value : undefined;
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const int = (value: unknown): number | undefined => (Number.isInteger(value) ? Number(value) : undefined);
 
@@ -48,7 +56,7 @@ export function walkWebhook(body: unknown): WalkResult {
 }
 
 function walkValue(value: Json, batch: WebhookBatch): void {
-  const tenantId = isRecord(value.metadata) ? nonEmpty(value.metadata.phone_number_id) : undefined;
+  const tenantId = isRecord(value.metadata) ? graphId(value.metadata.phone_number_id) : undefined;
   for (const item of list(value.messages)) {
     const message = tenantId === undefined ? undefined : toMessage(item, tenantId);
     if (message) batch.messages.push(message);

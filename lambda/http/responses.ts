@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SecretName } from '../config/secret-placeholder';
 import type { DeliveryOutcome } from '../domain/handle-delivery';
 import type { HandshakeResult } from './handshake';
 import type { SignatureCheck } from './signature';
@@ -8,6 +9,7 @@ export type WebhookAnswer =
   | { kind: 'handshake'; result: HandshakeResult }
   | { kind: 'method-not-allowed'; method: string }
   | { kind: 'signature-rejected'; check: Exclude<SignatureCheck, 'valid'> }
+  | { kind: 'not-configured'; placeholders: SecretName[] }
   | { kind: 'not-json' }
   | { kind: 'ignored'; reason: string }
   | { kind: 'delivery'; outcome: DeliveryOutcome }
@@ -31,6 +33,10 @@ export function statusOf(answer: WebhookAnswer): number {
       return 405;
     case 'signature-rejected':
       return 401;
+    // Not the caller's fault (not 401: nothing says the webhook is forged) and temporary: Meta
+    // delivers again for days, so messages sent before the secret is filled are answered after.
+    case 'not-configured':
+      return 503;
     case 'not-json':
       return 400;
     case 'ignored':
@@ -67,6 +73,11 @@ function bodyOf(answer: WebhookAnswer, statusCode: number): Record<string, unkno
       return { error: `method ${answer.method} not allowed; use GET for the handshake, POST for events` };
     case 'signature-rejected':
       return { error: `signature ${answer.check}` };
+    case 'not-configured':
+      return {
+        error: 'not configured',
+        detail: `the WhatsApp secret still holds placeholder values (${answer.placeholders.join(', ')}); put the real values in it`,
+      };
     case 'not-json':
       return { error: 'body is not valid JSON' };
     case 'ignored':

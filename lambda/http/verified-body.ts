@@ -1,19 +1,22 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { SecretsProvider } from '../config/secrets';
+import { authenticatePost, type CredentialObserver } from './credential-checks';
 import { headerOf, methodOf, rawBodyOf } from './request';
 import { toResponse } from './responses';
-import { checkSignature, SIGNATURE_HEADER, type SignatureCheck } from './signature';
+import { SIGNATURE_HEADER } from './signature';
 
 const verifiedBodies = new WeakMap<APIGatewayProxyEventV2, Buffer>();
 
 export interface VerifiedBodyOptions {
-  appSecret: () => Promise<string>;
-  onRejected: (check: Exclude<SignatureCheck, 'valid'>) => void;
+  secrets: SecretsProvider;
+  observer: CredentialObserver;
 }
 
 /**
  * Authenticates every POST by its `X-Hub-Signature-256` over the raw body, before anything parses it.
- * A rejected request ends here with 401; a verified body is handed on through `verifiedBodyOf`.
+ * A rejected request ends here with 401, one the secret cannot judge yet with "not configured"; a
+ * verified body is handed on through `verifiedBodyOf`.
  */
 export function verifiedBody(
   options: VerifiedBodyOptions,
@@ -22,16 +25,17 @@ export function verifiedBody(
     before: async (request) => {
       if (methodOf(request.event) !== 'POST') return;
       const body = rawBodyOf(request.event);
-      const check = checkSignature(
-        body,
-        headerOf(request.event, SIGNATURE_HEADER),
-        await options.appSecret(),
-      );
-      if (check !== 'valid') {
-        options.onRejected(check);
-        return toResponse({ kind: 'signature-rejected', check });
+      const signature = headerOf(request.event, SIGNATURE_HEADER);
+      const authentication = await authenticatePost(options.secrets, body, signature, options.observer);
+      switch (authentication.kind) {
+        case 'rejected':
+          return toResponse({ kind: 'signature-rejected', check: authentication.check });
+        case 'not-configured':
+          return toResponse({ kind: 'not-configured', placeholders: authentication.placeholders });
+        case 'verified':
+          verifiedBodies.set(request.event, body);
+          return;
       }
-      verifiedBodies.set(request.event, body);
     },
   };
 }

@@ -6,6 +6,8 @@ export const METRIC = {
   webhooksReceived: 'WebhooksReceived',
   handshakeRequests: 'HandshakeRequests',
   signatureRejections: 'SignatureRejections',
+  /** Requests refused because the secret still holds placeholders: an operator must fill it. */
+  secretNotConfigured: 'SecretNotConfigured',
   messagesClaimed: 'MessagesClaimed',
   claimTakeovers: 'ClaimTakeovers',
   duplicatesSuppressed: 'DuplicatesSuppressed',

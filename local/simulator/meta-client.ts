@@ -1,14 +1,12 @@
-import { signatureFor } from '../../lambda/http/signature';
+import { META_DEFAULTS, META_TIMEOUT_MS, redeliveryDelay } from '../../devkit/meta/delivery-policy';
+import { META_USER_AGENT, postWebhook } from '../../devkit/meta/webhook-post';
+import { seededRandom } from '../../devkit/random';
+import { sleep } from '../../devkit/sleep';
 import type { Attempt, RunRecord } from './run-record';
-
-/** The user agent Meta's webhook requests carry. */
-const META_USER_AGENT = 'facebookexternalua';
-/** Meta gives up on an answer after about 20 s, and then delivers again. */
-const META_TIMEOUT_MS = 20_000;
 
 /**
  * Meta retries "with decreasing frequency" for up to 7 days; the simulator compresses that into
- * seconds: the first retry at once, then doubling pauses, and a cap on attempts.
+ * seconds (its command-line knobs), through the devkit's Meta backoff.
  */
 export interface Redelivery {
   maxAttempts: number;
@@ -18,8 +16,11 @@ export interface Redelivery {
 
 export const DEFAULT_REDELIVERY: Redelivery = { maxAttempts: 6, firstDelayMs: 100, maxDelayMs: 3_000 };
 
-export const redeliveryDelay = (policy: Redelivery, retry: number): number =>
-  Math.min(policy.firstDelayMs * 2 ** (retry - 1), policy.maxDelayMs);
+export const metaOptionsFor = (policy: Redelivery) => ({
+  maxTries: policy.maxAttempts,
+  retryBaseMs: policy.firstDelayMs,
+  retryCapMs: policy.maxDelayMs,
+});
 
 export interface PostOptions {
   /** Overrides the header: a wrong value, or null for none at all. */
@@ -29,6 +30,9 @@ export interface PostOptions {
 
 /** Plays Meta's side of the webhook: signs bodies over their exact bytes, posts them, times them. */
 export class MetaClient {
+  /** Draws the backoff's jitter: the same run of a scenario waits the same. */
+  private readonly random = seededRandom(1);
+
   constructor(
     readonly webhookUrl: string,
     private readonly appSecret: string,
@@ -38,26 +42,12 @@ export class MetaClient {
 
   /** One POST, recorded. Never throws: a request that got no answer is recorded as `error`. */
   async post(rawBody: string, messageIds: string[], options: PostOptions = {}): Promise<Attempt> {
-    const signature =
-      options.signature === undefined ? signatureFor(rawBody, this.appSecret) : options.signature;
     const started = performance.now();
-    let status: Attempt['status'];
-    try {
-      const response = await fetch(this.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': META_USER_AGENT,
-          ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
-        },
-        body: rawBody,
-        signal: AbortSignal.timeout(META_TIMEOUT_MS),
-      });
-      await response.arrayBuffer();
-      status = response.status;
-    } catch {
-      status = 'error';
-    }
+    const answer = await postWebhook(this.webhookUrl, rawBody, {
+      appSecret: this.appSecret,
+      ...(options.signature === undefined ? {} : { signature: options.signature }),
+    });
+    const status: Attempt['status'] = answer.kind === 'answered' ? answer.status : 'error';
     const attempt: Attempt = {
       messageIds,
       status,
@@ -75,7 +65,9 @@ export class MetaClient {
   async deliver(rawBody: string, messageIds: string[], policy = this.redelivery): Promise<Attempt[]> {
     const attempts = [await this.post(rawBody, messageIds)];
     while (attempts.at(-1)?.status !== 200 && attempts.length < policy.maxAttempts) {
-      await sleep(redeliveryDelay(policy, attempts.length));
+      await sleep(
+        redeliveryDelay({ ...META_DEFAULTS, ...metaOptionsFor(policy) }, attempts.length - 1, this.random),
+      );
       attempts.push(await this.post(rawBody, messageIds, { redelivery: true }));
     }
     return attempts;
@@ -115,5 +107,3 @@ export class MetaClient {
     }
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
+import { metaJson, statusWebhook } from '../../devkit/meta/meta-json';
+import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
-import { metaJson, statusWebhook } from '../../test/support/meta-json';
-import { sleep } from './meta-client';
 import type { Attempt } from './run-record';
 import type { Simulation } from './simulation';
 

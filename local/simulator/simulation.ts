@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { messagesWebhook, metaJson, type TextMessageSpec } from '../../test/support/meta-json';
+import { messagesWebhook, metaJson, type TextMessageSpec } from '../../devkit/meta/meta-json';
 import { DEFAULT_REDELIVERY, MetaClient, type Redelivery } from './meta-client';
 import { RunRecord } from './run-record';
 

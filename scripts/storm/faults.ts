@@ -1,13 +1,13 @@
+import type { BotFault } from '../../devkit/faults/bot-faults';
+import type { DynamoCall, DynamoFault } from '../../devkit/faults/dynamodb-faults';
+import type { FetchFault, GraphCall } from '../../devkit/faults/fetch-faults';
+import type { GraphBehaviour, GraphRequest } from '../../devkit/graph-stub';
+import type { Invocation } from '../../devkit/lambda-host/invocation-scope';
+import { fixedChance, type Random } from '../../devkit/random';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
-import type { BotFault } from '../../test/support/bot-faults';
-import type { DynamoCall, DynamoFault } from '../../test/support/dynamodb-faults';
-import type { FetchFault, GraphCall } from '../../test/support/fetch-faults';
-import type { GraphBehaviour, GraphRequest } from '../../test/support/graph-stub';
-import type { Invocation } from '../../test/support/invocation-scope';
 import type { Ledger } from './ledger';
 import type { FaultPlan } from './plans';
-import { fixedChance, type Random } from './random';
 
 /** How long a slow Graph answer takes: far past any lease in the storm. */
 export const SLOW_ANSWER_MS = 4_000;
@@ -96,7 +96,7 @@ export function dynamoFault(
       return { kind: 'pause', ...zombie(ctx, invocation, 'zombie at completion', call.pk, call.attempt) };
   }
   const dynamo = ctx.plan.dynamo;
-  if (!dynamo?.operations.includes(call.operation)) return undefined;
+  if (call.operation === 'other' || !dynamo?.operations.includes(call.operation)) return undefined;
   const sinceStart = Date.now() - ctx.startedAt;
   if (dynamo.outage && sinceStart % dynamo.outage.everyMs >= dynamo.outage.everyMs - dynamo.outage.forMs) {
     ctx.ledger.count(`dynamodb ${call.operation} outage`);

@@ -1,10 +1,10 @@
+import type { GraphRequest } from '../../devkit/graph-stub';
+import type { MetaStats } from '../../devkit/meta/meta-delivery';
+import type { MetaMessage } from '../../devkit/meta/webhook-body';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
-import type { GraphRequest } from '../../test/support/graph-stub';
 import type { Ledger } from './ledger';
-import type { MetaStats } from './meta';
 import type { StormRecord } from './storm-table';
-import type { StormMessage } from './webhook-body';
 
 /** How an ambiguous send ended: the cases where a later delivery could not know whether the reply left. */
 export interface AmbiguousFigures {
@@ -55,7 +55,7 @@ export interface PlanFigures {
 
 export interface PlanFacts {
   plan: string;
-  messages: StormMessage[];
+  messages: MetaMessage[];
   /** Messages the plan fails permanently (expected terminal, not misses). */
   permanent: Set<string>;
   copies: number;

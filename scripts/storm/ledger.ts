@@ -1,9 +1,9 @@
-import type { ClaimOperation, DynamoCall } from '../../test/support/dynamodb-faults';
+import type { CalledOperation, DynamoCall } from '../../devkit/faults/dynamodb-faults';
 
 /** What the fault layer saw during one plan, beyond what the Graph stub and Meta record. */
 export class Ledger {
   /** DynamoDB HTTP requests (SDK retries included) by claim-store operation. */
-  readonly dynamoRequests: Partial<Record<ClaimOperation, number>> = {};
+  readonly dynamoRequests: Partial<Record<CalledOperation, number>> = {};
   /** `pk|attempt` of every owner that recorded its own send outcome (complete, failed or release written). */
   readonly ownOutcomeRecorded = new Set<string>();
   /** Records a status webhook moved to done. */

@@ -1,4 +1,4 @@
-import type { ClaimOperation } from '../../test/support/dynamodb-faults';
+import type { ClaimOperation } from '../../lambda/domain/ports';
 
 /** Rates are probabilities: per Graph request, per claim attempt, or per DynamoDB request, as named. */
 export interface FaultPlan {

@@ -1,13 +1,16 @@
 import { loadavg } from 'node:os';
+import { type CopyShape, planCopies, scheduleMessage } from '../../devkit/meta/copies';
+import { META_DEFAULTS } from '../../devkit/meta/delivery-policy';
+import { MetaDelivery } from '../../devkit/meta/meta-delivery';
+import { scheduleStatuses } from '../../devkit/meta/status-webhooks';
+import { type MetaMessage, webhookBody } from '../../devkit/meta/webhook-body';
+import { type Random, seededRandom } from '../../devkit/random';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
 import { isPermanent } from './faults';
 import { type PlanFigures, planFigures } from './figures';
-import { META_DEFAULTS, MetaSimulator } from './meta';
 import type { FaultPlan } from './plans';
-import { type Random, seededRandom } from './random';
 import { type StormTiming, startStormApp } from './storm-app';
-import type { StormMessage } from './webhook-body';
 
 export interface StormOptions {
   endpoint: string;
@@ -21,7 +24,19 @@ export interface StormOptions {
 }
 
 const TENANTS = ['106540352242922', '107655329872345'];
-const DEFAULT_STATUS_DELAY_MS: [number, number] = [20, 150];
+/** Meta's statuses after an accepted reply; a plan may make `sent` late. */
+const STATUS_SHAPE = {
+  sentAfterMs: [20, 150],
+  deliveredChance: 0.5,
+  deliveredAfterSentMs: [50, 300],
+} as const;
+/** Each message arrives 1-4 times (most once): a further copy at once, a little later, or after the first answer. */
+const COPY_SHAPE: CopyShape = {
+  deliveries: [1, 1, 1, 1, 2, 2, 2, 3, 3, 4],
+  timings: ['simultaneous', 'delayed', 'after-first-answer'],
+  delayedMs: [100, 4_000],
+  afterFirstAnswerMs: [0, 500],
+};
 
 /** Drives one fault plan: Meta's traffic through the faulty app, then the figures. */
 export async function runPlan(
@@ -30,8 +45,8 @@ export async function runPlan(
 ): Promise<PlanFigures & { load: [number, number] }> {
   const random = seededRandom(options.seed);
   const messages = stormMessages(options.messages, random);
-  const [minStatusDelay, maxStatusDelay] = plan.statusDelayMs ?? DEFAULT_STATUS_DELAY_MS;
-  let meta: MetaSimulator | undefined;
+  const statusShape = { ...STATUS_SHAPE, sentAfterMs: plan.statusDelayMs ?? STATUS_SHAPE.sentAfterMs };
+  let meta: MetaDelivery | undefined;
   const app = await startStormApp({
     endpoint: options.endpoint,
     plan,
@@ -40,29 +55,23 @@ export async function runPlan(
     ...(options.timing ? { timing: options.timing } : {}),
     // Meta's status webhooks for every reply Graph accepted, echoing biz_opaque_callback_data.
     onAccepted: (request, outboundId) => {
-      const status = {
+      if (meta === undefined) return;
+      const reply = {
         tenantId: request.phoneNumberId,
         outboundId,
         callbackData: request.callbackData,
         recipient: typeof request.body.to === 'string' ? request.body.to : '',
       };
-      const delay = random.int(minStatusDelay, maxStatusDelay);
+      const delay = scheduleStatuses(meta, reply, random, statusShape);
       const origin = decodeCallbackData(request.callbackData);
       app.ledger.trace(origin && recordKey(origin.key), `status sent scheduled in ${delay} ms`);
-      meta?.schedule({ kind: 'status', status: { ...status, status: 'sent' } }, delay);
-      if (random.chance(0.5)) {
-        meta?.schedule(
-          { kind: 'status', status: { ...status, status: 'delivered' } },
-          delay + random.int(50, 300),
-        );
-      }
     },
   });
-  meta = new MetaSimulator(
-    (body) => app.invoke(body),
+  meta = new MetaDelivery(
+    (post) => app.invoke(webhookBody(post.items, Math.floor(Date.now() / 1000))),
     random,
     META_DEFAULTS,
-    (items, answer, post) => {
+    ({ items, number: post }, answer) => {
       const label = answer.kind === 'answered' ? `HTTP ${answer.status}` : answer.kind;
       for (const item of items) {
         if (item.kind === 'message') {
@@ -119,7 +128,7 @@ export const STORM_TEXTS = [
 export const stormPhoneNumber = (index: number) => `1555${String(2_000_000 + index).padStart(7, '0')}`;
 
 /** Mostly text, some images (answered too) and reactions (never answered). */
-function stormMessages(count: number, random: Random): StormMessage[] {
+function stormMessages(count: number, random: Random): MetaMessage[] {
   return Array.from({ length: count }, (_, index) => {
     const from = stormPhoneNumber(index);
     const roll = random.next();
@@ -136,30 +145,15 @@ function stormMessages(count: number, random: Random): StormMessage[] {
   });
 }
 
-/**
- * Each message arrives 1-4 times: the first copy at its arrival time, each further copy at the same
- * moment, a little later, or after the first copy got its answer.
- */
-function scheduleCopies(
-  meta: MetaSimulator,
-  messages: StormMessage[],
-  random: Random,
-  gapMs: number,
-): number {
-  let copies = 0;
+/** Spreads the first copies over messages x `gapMs`; returns how many deliveries were planned. */
+function scheduleCopies(meta: MetaDelivery, messages: MetaMessage[], random: Random, gapMs: number): number {
+  let deliveries = 0;
   const spreadMs = messages.length * gapMs;
   for (const message of messages) {
     const arrival = random.int(0, spreadMs);
-    const count = random.pick([1, 1, 1, 1, 2, 2, 2, 3, 3, 4]);
-    copies += count;
-    meta.schedule({ kind: 'message', message, copy: 0 }, arrival);
-    for (let copy = 1; copy < count; copy++) {
-      const item = { kind: 'message' as const, message, copy };
-      const timing = random.pick(['simultaneous', 'delayed', 'after-first-answer'] as const);
-      if (timing === 'simultaneous') meta.schedule(item, arrival);
-      else if (timing === 'delayed') meta.schedule(item, arrival + random.int(100, 4_000));
-      else meta.scheduleAfterFirstAnswer(item, random.int(0, 500));
-    }
+    const copies = planCopies(random, COPY_SHAPE);
+    deliveries += 1 + copies.length;
+    scheduleMessage(meta, message, arrival, copies);
   }
-  return copies;
+  return deliveries;
 }

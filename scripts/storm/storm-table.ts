@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type AttributeValue, DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createClaimTable, localDynamoDbClient, readRawItem } from '../../test/support/dynamodb-local';
+import { createClaimTable, localDynamoDbClient, readRawItem } from '../../devkit/dynamodb-local';
+import { sleep } from '../../devkit/sleep';
 import type { Ledger } from './ledger';
 
 /** A paused zombie resumes at the latest after this long, taken over or not. */
@@ -46,7 +47,7 @@ export async function stormTable(endpoint: string, planName: string) {
           ledger.zombies.resumedAtCap++;
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     },
     /** Every record, read consistently once the plan is over. */

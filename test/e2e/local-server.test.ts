@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
 import { sessionPath } from '../../local/session-file';
 import { DEFAULT_REDELIVERY } from '../../local/simulator/meta-client';
 import { parseSimulateOptions, resolveTarget } from '../../local/simulator/options';
@@ -10,7 +11,6 @@ import { runScenarios } from '../../local/simulator/run-scenarios';
 import { Simulation } from '../../local/simulator/simulation';
 import { countByMessage, readSink } from '../../local/simulator/sink-reader';
 import { runStorm } from '../../local/simulator/storm';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 import { runSimulateCommand, type ServerProcess, startServerProcess } from './server-process';
 
 const APP_SECRET = 'e2e-app-secret';

@@ -26,25 +26,17 @@ export interface ServerProcess {
  * handler module reads process.env once at import, like a Lambda container.
  */
 export async function startServerProcess(args: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
+  const { child, output } = spawnScript('local/start.ts', ['--port', '0', ...args]);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const webhookUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start in 30 s:\n${output()}`)),
+      30_000,
+    );
     const check = () => {
-      const match = /Webhook URL\s+(http:\/\/127\.0\.0\.1:\d+\/webhook)/.exec(output);
-      if (match?.[1] && output.includes('Ctrl-C to stop.')) {
+      const match = /Webhook URL\s+(http:\/\/127\.0\.0\.1:\d+\/webhook)/.exec(output());
+      if (match?.[1] && output().includes('Ctrl-C to stop.')) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -52,7 +44,7 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
     child.stdout?.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`the server exited with ${code} before it was ready:\n${output}`));
+      reject(new Error(`the server exited with ${code} before it was ready:\n${output()}`));
     });
   });
 
@@ -60,7 +52,7 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
     webhookUrl,
     port: Number(new URL(webhookUrl).port),
     child,
-    output: () => output,
+    output,
     async stop(signal = 'SIGINT') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
@@ -71,17 +63,22 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
 
 /** Runs `npm run simulate`'s script to completion. */
 export function runSimulateCommand(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/simulate.ts', ...args], {
+  const { child, output } = spawnScript('local/simulate.ts', args);
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
+}
+
+/** A tool script run with tsx as a user runs it, everything it prints kept. */
+function spawnScript(script: string, args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk) => {
+      output += chunk;
+    });
+  }
+  return { child, output: () => output };
 }

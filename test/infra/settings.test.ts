@@ -43,6 +43,24 @@ describe('readSettings', () => {
     ).toThrow(/must be below timeoutSeconds/);
   });
 
+  it.each(['inline', 'queued'])('accepts replyMode=%s', (replyMode) => {
+    expect(readSettings(context({ replyMode })).replyMode).toBe(replyMode);
+  });
+
+  it('refuses a reply mode the runtime does not know', () => {
+    expect(() => readSettings(context({ replyMode: 'async' }))).toThrow(/replyMode must match/);
+  });
+
+  it('refuses a worker timeout that leaves no room for one Graph call inside the lease', () => {
+    expect(() => readSettings(context({ workerTimeoutSeconds: 10, leaseSafetyMs: 2000 }))).toThrow(
+      /must be below workerTimeoutSeconds/,
+    );
+    expect(readSettings(context({ workerTimeoutSeconds: '120', sendRatePerSecond: '40' }))).toMatchObject({
+      workerTimeoutSeconds: 120,
+      sendRatePerSecond: 40,
+    });
+  });
+
   it('accepts only retention periods CloudWatch Logs offers', () => {
     expect(() => readSettings(context({ logRetentionDays: 31 }))).toThrow(/logRetentionDays must be one of/);
   });
@@ -83,6 +101,9 @@ describe('the stack with every user setting changed', () => {
     const report = nagReport(synthesized.outdir);
     expect(report.violations).toEqual([]);
     expect(report.suppressed.map((s) => s.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+    const worker = report.suppressed.find((s) => s.acknowledgedAt === 'WhatsappOnce/Worker/Role');
+    expect(worker?.reason).toMatch(/xray:PutTraceSegments/);
+    expect(worker?.reason).toMatch(/dynamodb:ListStreams/);
   });
 
   it('subscribes the alarm e-mail to the alarm topic', () => {
@@ -120,6 +141,14 @@ describe('synth-time checks', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const settings = { ...DEFAULT_SETTINGS, leaseSafetyMs: 61_000 };
     expect(() => new WhatsappOnceStack(app, 'Refused', { settings })).toThrow(ConfigError);
+  });
+
+  it("runs the worker's own parser at synth too, deploy-time references standing in as URLs", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const settings = { ...DEFAULT_SETTINGS, sendRatePerSecond: 0 };
+    expect(() => new WhatsappOnceStack(app, 'RefusedRate', { settings })).toThrow(
+      new RegExp(`${ENV.sendRatePerSecond} must be an integer`),
+    );
   });
 
   it('fails synth on an unacknowledged cdk-nag finding', () => {

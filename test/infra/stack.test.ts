@@ -6,9 +6,17 @@ import { DEFAULTS } from '../../lambda/config/config';
 import { ENV, SECRET_KEYS } from '../../lambda/config/env-names';
 import { TABLE_SCHEMA } from '../../lambda/config/table-schema';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/observability/metric-names';
+import { ITERATOR_AGE_ALARM_MS } from '../../lib/alarms';
 import { BUNDLING } from '../../lib/bundling';
-import { FUNCTION_LOGICAL_ID, LOCAL_INVOKE_VARIABLES, WEBHOOK_PATH } from '../../lib/identifiers';
+import {
+  FUNCTION_LOGICAL_ID,
+  LOCAL_INVOKE_VARIABLES,
+  REDRIVE_LOGICAL_ID,
+  WEBHOOK_PATH,
+  WORKER_LOGICAL_ID,
+} from '../../lib/identifiers';
 import { findFunctionAsset } from '../../scripts/invoke-asset';
+import { permissionsOf, roleOf } from './permissions';
 import { nagReport, type Synthesized, synthesize } from './synth';
 
 type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
@@ -23,6 +31,22 @@ function only(type: string): [string, Resource] {
   const [entry] = found;
   if (entry === undefined) throw new Error(`no ${type}`);
   return [entry[0], entry[1] as Resource];
+}
+
+/** Logical ids of the three queues, told apart by their construct paths. */
+function queueIds() {
+  const id = (prefix: string) => {
+    const [found] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((key) =>
+      key.startsWith(prefix),
+    );
+    if (found === undefined) throw new Error(`no queue ${prefix}`);
+    return found;
+  };
+  return {
+    redrive: id('RedrivesQueue'),
+    redriveDeadLetters: id('RedrivesDeadLetters'),
+    streamDeadLetters: id('WorkerStreamDeadLetters'),
+  };
 }
 
 const functionResource = () =>
@@ -108,50 +132,91 @@ describe('webhook function', () => {
 });
 
 describe('least privilege', () => {
-  const statements = () =>
-    Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap(
-        (policy) =>
-          (policy as Resource).Properties.PolicyDocument as { Statement: Record<string, unknown>[] },
-      )
-      .flatMap((document) => document.Statement);
+  const allow = (actions: string[], resource: unknown) => ({ effect: 'Allow', actions, resource });
+  const ids = () => ({
+    table: only('AWS::DynamoDB::Table')[0],
+    secret: only('AWS::SecretsManager::Secret')[0],
+    queue: queueIds().redrive,
+    streamDlq: queueIds().streamDeadLetters,
+  });
+  const logs = (logGroupPrefix: string) => {
+    const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) =>
+      id.startsWith(logGroupPrefix),
+    );
+    return allow(['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logGroupId, 'Arn'] });
+  };
+  const readSecret = () =>
+    allow(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], { Ref: ids().secret });
+  const onTable = (...actions: string[]) => allow(actions, { 'Fn::GetAtt': [ids().table, 'Arn'] });
 
-  it('allows exactly the three item actions the claim store sends, on the table ARN only', () => {
-    const [tableId] = only('AWS::DynamoDB::Table');
-    const dynamo = statements().filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(dynamo).toHaveLength(1);
-    expect([dynamo[0]?.Action].flat().sort()).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
+  it('lets the webhook write its logs, Get/Put/Update items of its table (no DeleteItem) and read its secret', () => {
+    expect(permissionsOf(template, FUNCTION_LOGICAL_ID)).toEqual([
+      logs('WebhookLogs'),
+      onTable('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+      readSecret(),
     ]);
-    expect(dynamo[0]?.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+  });
+
+  it('lets the worker Get/Update items, read the stream, dead-letter to the stream DLQ and only send re-drives', () => {
+    const { table, queue, streamDlq } = ids();
+    expect(permissionsOf(template, WORKER_LOGICAL_ID)).toEqual([
+      logs('WorkerLogs'),
+      onTable('dynamodb:GetItem', 'dynamodb:UpdateItem'),
+      readSecret(),
+      allow(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], {
+        'Fn::GetAtt': [streamDlq, 'Arn'],
+      }),
+      allow(['dynamodb:ListStreams'], '*'),
+      allow(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], {
+        'Fn::GetAtt': [table, 'StreamArn'],
+      }),
+      allow(['sqs:SendMessage'], { 'Fn::GetAtt': [queue, 'Arn'] }),
+    ]);
+  });
+
+  it('lets the redrive function Get/Update items, consume the re-drive queue and send to it, and read the secret', () => {
+    expect(permissionsOf(template, REDRIVE_LOGICAL_ID)).toEqual([
+      logs('RedriveLogs'),
+      onTable('dynamodb:GetItem', 'dynamodb:UpdateItem'),
+      readSecret(),
+      allow(
+        [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+          'sqs:SendMessage',
+        ],
+        { 'Fn::GetAtt': [ids().queue, 'Arn'] },
+      ),
+    ]);
   });
 
   it('grants no delete or batch write on any resource: records leave by TTL, nothing deletes', () => {
-    const actions = statements().flatMap((s) => [s.Action].flat());
+    const actions = [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID].flatMap((id) =>
+      permissionsOf(template, id).flatMap((permission) => permission.actions),
+    );
     expect(actions).not.toContain('dynamodb:DeleteItem');
     expect(actions).not.toContain('dynamodb:BatchWriteItem');
-    expect(actions.filter((action) => typeof action === 'string' && action.startsWith('dynamodb:*'))).toEqual(
-      [],
+    expect(actions.filter((action) => action.endsWith('*'))).toEqual([]);
+  });
+
+  it('grants a wildcard resource only for dynamodb:ListStreams, which has no resource-level permission', () => {
+    const wildcards = [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID]
+      .flatMap((id) => permissionsOf(template, id))
+      .filter((permission) => permission.resource === '*');
+    expect(wildcards).toEqual([allow(['dynamodb:ListStreams'], '*')]);
+  });
+
+  it('gives each function its own role, without AWS managed policies', () => {
+    const roles = [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID].map((id) =>
+      roleOf(template, id),
     );
-  });
-
-  it('reads only its own secret, and nothing grants a wildcard resource', () => {
-    const [secretId] = only('AWS::SecretsManager::Secret');
-    const secrets = statements().filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'));
-    expect(secrets).toEqual([
-      expect.objectContaining({
-        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-        Resource: { Ref: secretId },
-      }),
-    ]);
-    expect(statements().filter((s) => s.Resource === '*')).toEqual([]);
-  });
-
-  it('uses its own role without AWS managed policies', () => {
-    const [, role] = only('AWS::IAM::Role');
-    expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
+    expect(new Set(roles).size).toBe(3);
+    const all = Object.values(template.findResources('AWS::IAM::Role')) as Resource[];
+    expect(all).toHaveLength(3);
+    for (const role of all) expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
   });
 });
 
@@ -218,7 +283,31 @@ describe('alarms and dashboard', () => {
     ]) {
       expect(alarmOn(name), name).toBeDefined();
     }
-    expect(alarms()).toHaveLength(7);
+    expect(alarms()).toHaveLength(14);
+  });
+
+  it('alarms on the worker iterator age, a closed reply window, failed re-drives, worker and redrive errors, and both dead-letter queues', () => {
+    const alarmOnResource = (metricName: string, ref: unknown) =>
+      alarms().find(
+        (alarm) =>
+          alarm.Properties.MetricName === metricName &&
+          JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(ref)),
+      );
+    const { streamDeadLetters, redriveDeadLetters } = queueIds();
+    expect(alarmOnResource('IteratorAge', { Ref: WORKER_LOGICAL_ID })?.Properties).toMatchObject({
+      Statistic: 'Maximum',
+      Threshold: ITERATOR_AGE_ALARM_MS,
+    });
+    expect(alarmOn(METRIC.windowClosed)).toBeDefined();
+    expect(alarmOn(METRIC.redriveFailures)).toBeDefined();
+    expect(alarmOnResource('Errors', { Ref: WORKER_LOGICAL_ID })).toBeDefined();
+    expect(alarmOnResource('Errors', { Ref: REDRIVE_LOGICAL_ID })).toBeDefined();
+    for (const queue of [streamDeadLetters, redriveDeadLetters]) {
+      expect(
+        alarmOnResource('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [queue, 'QueueName'] })
+          ?.Properties,
+      ).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
   });
 
   it('reads custom metrics with the exact namespace and dimensions Powertools emits', () => {
@@ -244,17 +333,36 @@ describe('alarms and dashboard', () => {
       expect(body).toContain(`\\"${METRIC.duplicatesSuppressed}\\",\\"reason\\",\\"${reason}\\"`);
     }
   });
+
+  it('graphs the worker iterator age, the re-drive queue and both dead-letter queues', () => {
+    const [, dashboard] = only('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    expect(body).toContain('Iterator age (ms)');
+    for (const label of [
+      'Re-drives enqueued',
+      'Re-drives that failed to enqueue',
+      'Leases lost',
+      'Window closed',
+      'Re-drives waiting',
+      'Re-drives due',
+      'Stream dead letters',
+      'Re-drive dead letters',
+    ])
+      expect(body).toContain(label);
+  });
 });
 
 describe('cdk-nag', () => {
-  it('passes AwsSolutions with only the three reasoned acknowledgements', () => {
+  it('passes AwsSolutions with only the five reasoned acknowledgements', () => {
     const report = nagReport(synthesized.outdir);
     expect(report.conclusion).toBe('success');
     expect(report.violations).toEqual([]);
-    expect(report.suppressed.map((s) => s.ruleName).sort()).toEqual([
-      'AwsSolutions-APIG4',
-      'AwsSolutions-APIG4',
-      'AwsSolutions-SMG4',
+    expect(report.suppressed.map((s) => `${s.ruleName} ${s.acknowledgedAt}`).sort()).toEqual([
+      'AwsSolutions-APIG4 WhatsappOnce/Api/HttpApi/GET--webhook',
+      'AwsSolutions-APIG4 WhatsappOnce/Api/HttpApi/POST--webhook',
+      'AwsSolutions-IAM5[Resource::*] WhatsappOnce/Worker/Role',
+      'AwsSolutions-SMG4 WhatsappOnce/WhatsappSecret/Secret',
+      'AwsSolutions-SQS3 WhatsappOnce/Worker/StreamDeadLetters',
     ]);
     for (const { reason } of report.suppressed) expect(reason.length).toBeGreaterThan(60);
   });
@@ -269,6 +377,17 @@ describe('what sam local invoke reads', () => {
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
     expect(functionResource().Properties.Handler).toBe('index.handler');
   });
+
+  it.each([WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID])(
+    'bundles %s the same way, with its own handler and source map',
+    (id) => {
+      const asset = findFunctionAsset(synthesized.templatePath, id);
+      expect(existsSync(asset.handlerFile)).toBe(true);
+      expect(existsSync(`${asset.handlerFile}.map`)).toBe(true);
+      expect(asset.exportName).toBe('handler');
+      expect(asset.handlerFile).not.toBe(findFunctionAsset(synthesized.templatePath).handlerFile);
+    },
+  );
 
   it('resolves to the same bundle through the helper npm run invoke uses', () => {
     const asset = findFunctionAsset(synthesized.templatePath);

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/config/env-names';
+import { SECRET_PLACEHOLDER } from '../../lambda/config/secret-placeholder';
 import { GraphCallError, type SubscriptionInput, subscribe } from '../../scripts/meta-subscription';
+import { type SecretsManagerStub, startSecretsManagerStub } from '../support/secrets-manager-stub';
 
 interface Recorded {
   method: string;
@@ -103,12 +105,22 @@ describe('subscribe', () => {
 describe('npm run subscribe', () => {
   const cli = (args: string[], env: Record<string, string>) =>
     promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['scripts/subscribe.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', [ENV.graphBaseUrl]: baseUrl, ...env },
     });
+  const failureOf = async (run: Promise<unknown>) => {
+    const error = await run.catch((caught: unknown) => caught);
+    return { code: Reflect.get(Object(error), 'code'), stderr: String(Reflect.get(Object(error), 'stderr')) };
+  };
+  /** Random-looking values, so any 4 characters of one in the output can only have come from it. */
   const credentials = {
-    [ENV.appSecret]: 'cli-app-secret-0123456789',
-    [ENV.accessToken]: 'cli-access-token-0123456789',
-    [ENV.verifyToken]: 'cli-verify-token-0123456789',
+    [ENV.appSecret]: 'Qx7vZk2Wm9Lp4Rt8Hn3J',
+    [ENV.accessToken]: 'EAAGm0PZBq1cKyX5Tf6Dw',
+    [ENV.verifyToken]: 'Vb4NzR8sYe2GhU7kMo1Q',
+  };
+  const secretValue = {
+    appSecret: credentials[ENV.appSecret],
+    accessToken: credentials[ENV.accessToken],
+    verifyToken: credentials[ENV.verifyToken],
   };
   const args = [
     '--app-id',
@@ -118,26 +130,89 @@ describe('npm run subscribe', () => {
     '--callback-url',
     'https://abc123.execute-api.eu-west-1.amazonaws.com/webhook',
   ];
+  const expectNoPartOfAnyCredential = (output: string) => {
+    for (const secret of Object.values(credentials)) {
+      for (let at = 0; at + 4 <= secret.length; at++) expect(output).not.toContain(secret.slice(at, at + 4));
+    }
+  };
 
-  it('prints both requests with credentials masked, and sends nothing, on --dry-run', async () => {
-    const { stdout } = await cli([...args, '--dry-run'], { ...credentials, [ENV.graphBaseUrl]: baseUrl });
+  let secretsManager: SecretsManagerStub;
+  let aws: Record<string, string>;
+  beforeAll(async () => {
+    secretsManager = await startSecretsManagerStub();
+    secretsManager.put('whatsapp-once/filled', secretValue);
+    secretsManager.put('whatsapp-once/unfilled', {
+      appSecret: SECRET_PLACEHOLDER,
+      accessToken: SECRET_PLACEHOLDER,
+      verifyToken: 'Vb4NzR8sYe2GhU7kMo1Q',
+    });
+    aws = {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+  });
+  afterAll(() => secretsManager.close());
+
+  it('reads the credentials from the secret named by --secret-id and sends both requests with them', async () => {
+    const { stdout } = await cli(['--secret-id', 'whatsapp-once/filled', ...args], aws);
+    expect(secretsManager.reads('whatsapp-once/filled')).toBe(1);
+    expect(recorded.map(({ url }) => url)).toEqual(['/v26.0/42/subscriptions', '/v26.0/77/subscribed_apps']);
+    expect(new URLSearchParams(recorded[0]?.body).get('access_token')).toBe(`42|${secretValue.appSecret}`);
+    expect(new URLSearchParams(recorded[0]?.body).get('verify_token')).toBe(secretValue.verifyToken);
+    expect(recorded[1]?.authorization).toBe(`Bearer ${secretValue.accessToken}`);
+    expect(stdout).toContain('ok: Subscribe the WhatsApp Business Account to the app');
+    expectNoPartOfAnyCredential(stdout);
+  });
+
+  it('prints both requests on --dry-run with no part of any credential, and sends nothing', async () => {
+    const { stdout, stderr } = await cli(['--secret-id', 'whatsapp-once/filled', ...args, '--dry-run'], aws);
     expect(recorded).toEqual([]);
     expect(stdout).toContain(`POST ${baseUrl}/v26.0/42/subscriptions`);
     expect(stdout).toContain(`POST ${baseUrl}/v26.0/77/subscribed_apps`);
-    for (const secret of Object.values(credentials)) expect(stdout).not.toContain(secret);
+    expect(stdout).toContain('authorization: Bearer ***accessToken***');
+    expect(stdout).toContain('verify_token=***verifyToken***');
+    expectNoPartOfAnyCredential(stdout + stderr);
   });
 
-  it('sends both requests to the Graph base URL from the environment', async () => {
-    const { stdout } = await cli(args, { ...credentials, [ENV.graphBaseUrl]: baseUrl });
-    expect(recorded).toHaveLength(2);
-    expect(stdout).toContain('ok: Subscribe the WhatsApp Business Account to the app');
+  it('masks credentials taken from the environment the same way', async () => {
+    const { stdout } = await cli([...args, '--dry-run'], credentials);
+    expect(recorded).toEqual([]);
+    expect(stdout).toContain('access_token=42%7C***appSecret***');
+    expectNoPartOfAnyCredential(stdout);
+  });
+
+  it('refuses a secret that still holds the stack placeholders, naming them, and sends nothing', async () => {
+    const failure = await failureOf(cli(['--secret-id', 'whatsapp-once/unfilled', ...args], aws));
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toContain('placeholders (appSecret, accessToken)');
+    expect(recorded).toEqual([]);
+  });
+
+  it('says which secret it could not read, and exits 2', async () => {
+    const failure = await failureOf(cli(['--secret-id', 'whatsapp-once/absent', ...args], aws));
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toMatch(
+      /Could not read the secret whatsapp-once\/absent \(ResourceNotFoundException/,
+    );
+    expect(recorded).toEqual([]);
+  });
+
+  it('refuses --secret-id together with credentials in the environment', async () => {
+    const failure = await failureOf(
+      cli(['--secret-id', 'whatsapp-once/filled', ...args], { ...aws, ...credentials }),
+    );
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toContain('not both');
+    expectNoPartOfAnyCredential(failure.stderr);
   });
 
   it('names every missing input and exits 2', async () => {
-    const error = await cli(['--app-id', '42'], {}).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 2 });
-    expect(String(Reflect.get(Object(error), 'stderr'))).toMatch(
-      new RegExp(`--waba-id, --callback-url, ${ENV.appSecret}, ${ENV.accessToken}, ${ENV.verifyToken}`),
+    const failure = await failureOf(cli(['--app-id', '42'], {}));
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toContain(
+      `Missing: --waba-id, --callback-url, --secret-id (or ${ENV.appSecret}, ${ENV.accessToken}, ${ENV.verifyToken})`,
     );
     expect(recorded).toEqual([]);
   });

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { isRecord } from '../../devkit/is-record';
 import { createCdkApp } from '../../lib/app';
 import type { WhatsappOnceStack } from '../../lib/whatsapp-once-stack';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const records = (value: unknown) => (Array.isArray(value) ? value.filter(isRecord) : []);
 
 /** The context `cdk synth` gets from cdk.json (feature flags included), so tests see the CLI's template. */

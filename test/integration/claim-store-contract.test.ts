@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createClaimTable, localDynamoDbClient } from '../../devkit/dynamodb-local';
 import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
 import type { ClaimStore } from '../../lambda/domain/ports';
-import { createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
 import { InMemoryClaimStore } from '../support/in-memory-claim-store';
 
 const NOW = 1_800_000_000_000;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { messagesWebhook, statusWebhook } from '../../devkit/meta/meta-json';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
-import { messagesWebhook, statusWebhook } from '../support/meta-json';
 import { type Harness, PHONE_NUMBER_ID, startHarness } from './harness';
 
 const one = (id: string, text = 'test') => messagesWebhook(PHONE_NUMBER_ID, [{ id, text }]);

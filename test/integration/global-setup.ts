@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { type RunningDynamoDb, startDynamoDbLocal } from '../support/dynamodb-local';
+import { type RunningDynamoDb, startDynamoDbLocal } from '../../devkit/dynamodb-local';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject } from 'vitest';
-import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
-import type { Clock } from '../../lambda/domain/ports';
-import { webhookHandler } from '../../lambda/webhook-chain';
-import { lambdaContext, signedPost } from '../support/api-events';
 import {
   countingDynamoDbClient,
   createClaimTable,
   localDynamoDbClient,
   readRawItem,
-} from '../support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../support/graph-stub';
-import { metaJson } from '../support/meta-json';
+} from '../../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
+import { metaJson } from '../../devkit/meta/meta-json';
+import { signedPost } from '../../devkit/webhook-events';
+import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
+import type { Clock } from '../../lambda/domain/ports';
+import { webhookHandler } from '../../lambda/webhook-chain';
 
 export const APP_SECRET = 'integration-app-secret';
 export const PHONE_NUMBER_ID = '106540352242922';

@@ -1,6 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { signedPost } from '../../devkit/webhook-events';
 import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
 import {
   createDynamoDbClient,
@@ -9,8 +12,6 @@ import {
 } from '../../lambda/adapters/dynamodb-client';
 import { buildApp } from '../../lambda/app/build-app';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { lambdaContext, signedPost } from '../support/api-events';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 
 /** A DynamoDB endpoint that accepts every connection and never answers: a stalled network path. */
 let server: Server;

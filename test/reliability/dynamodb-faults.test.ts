@@ -1,13 +1,9 @@
 import { describe, it, type TestContext } from 'vitest';
-import type { ClaimOperation, DynamoCall, DynamoFault } from '../support/dynamodb-faults';
-import { messagesWebhook, statusWebhook } from '../support/meta-json';
-import {
-  type FaultHarness,
-  PHONE_NUMBER_ID,
-  SHORT_REMAINING_MS,
-  sleep,
-  startFaultHarness,
-} from './fault-harness';
+import type { DynamoCall, DynamoFault } from '../../devkit/faults/dynamodb-faults';
+import { messagesWebhook, statusWebhook } from '../../devkit/meta/meta-json';
+import { sleep } from '../../devkit/sleep';
+import type { ClaimOperation } from '../../lambda/domain/ports';
+import { type FaultHarness, PHONE_NUMBER_ID, SHORT_REMAINING_MS, startFaultHarness } from './fault-harness';
 
 const one = (id: string) => messagesWebhook(PHONE_NUMBER_ID, [{ id }]);
 

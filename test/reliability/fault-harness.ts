@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { createClaimTable, localDynamoDbClient, readRawItem } from '../../devkit/dynamodb-local';
+import { type BotFault, faultyBot } from '../../devkit/faults/bot-faults';
+import { type DynamoFaultOptions, injectDynamoDbFaults } from '../../devkit/faults/dynamodb-faults';
+import { type FetchFaultOptions, faultyFetch } from '../../devkit/faults/fetch-faults';
+import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
+import { type InvocationRun, invokeAsLambda } from '../../devkit/lambda-host/in-process';
+import { gatedClock, type Invocation } from '../../devkit/lambda-host/invocation-scope';
+import { metaJson } from '../../devkit/meta/meta-json';
+import { sleep } from '../../devkit/sleep';
+import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { signedPost } from '../support/api-events';
-import { type BotFault, faultyBot } from '../support/bot-faults';
-import { type DynamoFaultOptions, injectDynamoDbFaults } from '../support/dynamodb-faults';
-import { createClaimTable, localDynamoDbClient, readRawItem } from '../support/dynamodb-local';
-import { type FetchFaultOptions, faultyFetch } from '../support/fetch-faults';
-import { type GraphStub, startGraphStub } from '../support/graph-stub';
-import { gatedClock, type Invocation } from '../support/invocation-scope';
-import { type InvocationRun, invokeAsLambda } from '../support/lambda-invocation';
-import { metaJson } from '../support/meta-json';
 
 export const APP_SECRET = 'reliability-app-secret';
 export const PHONE_NUMBER_ID = '106540352242922';
@@ -91,8 +92,6 @@ export async function startFaultHarness(options: FaultHarnessOptions = {}): Prom
     },
   };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `read` until `done` holds (or fails after `timeoutMs`). */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3_000) {

@@ -1,12 +1,7 @@
 import { describe, it, type TestContext } from 'vitest';
-import { messagesWebhook, statusWebhook } from '../support/meta-json';
-import {
-  type FaultHarness,
-  PHONE_NUMBER_ID,
-  SHORT_REMAINING_MS,
-  sleep,
-  startFaultHarness,
-} from './fault-harness';
+import { messagesWebhook, statusWebhook } from '../../devkit/meta/meta-json';
+import { sleep } from '../../devkit/sleep';
+import { type FaultHarness, PHONE_NUMBER_ID, SHORT_REMAINING_MS, startFaultHarness } from './fault-harness';
 
 // Each test waits out a lease on its own table and stub, so they run side by side (and so each
 // closes its harness through its own context, not the global hook that concurrent tests share).

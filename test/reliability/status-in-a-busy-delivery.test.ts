@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { never } from '../support/invocation-scope';
-import { messagesWebhook, statusWebhook } from '../support/meta-json';
+import { never } from '../../devkit/lambda-host/invocation-scope';
+import { messagesWebhook, statusWebhook } from '../../devkit/meta/meta-json';
 import { type FaultHarness, PHONE_NUMBER_ID, startFaultHarness } from './fault-harness';
 
 let h: FaultHarness;

@@ -1,9 +1,9 @@
 /** The hostile and odd requests of the bad-input suite, each with the answer the README documents. */
 import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { messagesWebhook, metaJson, statusWebhook } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { signatureFor } from '../../lambda/http/signature';
-import { apiEvent, signedPost } from '../support/api-events';
-import { messagesWebhook, metaJson, statusWebhook } from '../support/meta-json';
 import { PHONE_NUMBER_ID, SECRETS } from './security-harness';
 
 export const TEXT = 'bad-input secret plan: meet at the pier at 9';

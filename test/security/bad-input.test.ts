@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signedPost } from '../support/api-events';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { signedPost } from '../../devkit/webhook-events';
 import { leaks } from '../support/log-capture';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 import { HANDSHAKES, SIGNATURES, SIGNED_BUT_ODD, signed, TEXT } from './bad-input-cases';
 import {
   PHONE_NUMBER_ID,

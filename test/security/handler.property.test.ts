@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metaJson } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
 import { walkWebhook } from '../../lambda/http/payload';
 import { signatureFor } from '../../lambda/http/signature';
-import { apiEvent, signedPost } from '../support/api-events';
 import { leaks } from '../support/log-capture';
-import { metaJson } from '../support/meta-json';
 import { envelopeArb, personalData } from './envelope-arbitraries';
 import { SECRETS, type SecurityHarness, sensitive, startSecurityHarness } from './security-harness';
 

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiEvent, signedPost } from '../support/api-events';
-import { freePort } from '../support/dynamodb-local';
+import { freePort } from '../../devkit/dynamodb-local';
+import { messagesWebhook, metaJson, statusWebhook } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
+import { SECRET_PLACEHOLDER } from '../../lambda/config/secret-placeholder';
 import { leaks } from '../support/log-capture';
-import { messagesWebhook, metaJson, statusWebhook } from '../support/meta-json';
 import {
   PHONE_NUMBER_ID,
   SECRETS,
@@ -48,6 +49,16 @@ describe('log hygiene', () => {
     h.graph.behave(() => behaviour);
     await h.invoke(signed(message('wamid.HBgLhygiene03')));
     expect(h.logs.messages()).toContain('Reply failed');
+    expect(leaksOf(h)).toEqual([]);
+  });
+
+  it('keeps them out of the lines about an unfilled secret and a re-read after a mismatch', async () => {
+    h = await startSecurityHarness({ WHATSAPP_ACCESS_TOKEN: SECRET_PLACEHOLDER });
+    const unfilled = await h.invoke(signed(message('wamid.HBgLhygiene08')));
+    const forged = await h.invoke(signedPost(metaJson(message('wamid.HBgLhygiene08')), 'forged'));
+    expect([unfilled.statusCode, forged.statusCode]).toEqual([503, 401]);
+    expect(h.logs.messages()).toContain('WhatsApp secret not configured: request refused');
+    expect(h.logs.messages()).toContain('WhatsApp secret not read again');
     expect(leaksOf(h)).toEqual([]);
   });
 

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isRecord } from '../../devkit/is-record';
+import { metaJson } from '../../devkit/meta/meta-json';
 import { walkWebhook } from '../../lambda/http/payload';
-import { metaJson } from '../support/meta-json';
 import { envelopeArb } from './envelope-arbitraries';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 /** The spec, read straight off the envelope: where a message or status is, and whether it is usable. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject, vi } from 'vitest';
+import { countingDynamoDbClient, createClaimTable, localDynamoDbClient } from '../../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../../devkit/graph-stub';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { lambdaContext } from '../support/api-events';
-import { countingDynamoDbClient, createClaimTable, localDynamoDbClient } from '../support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../support/graph-stub';
 import { type CapturedLogs, captureLogs, type Sensitive } from '../support/log-capture';
 
 export const SECRETS = {

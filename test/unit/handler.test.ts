@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiEvent, lambdaContext } from '../support/api-events';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
+import { apiEvent } from '../../devkit/webhook-events';
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
+import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
+import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { buildApp, type WebhookApp } from '../../lambda/app/build-app';
+import { SECRET_PLACEHOLDER } from '../../lambda/config/secret-placeholder';
 import { signatureFor } from '../../lambda/http/signature';
 import { webhookHandler } from '../../lambda/webhook-chain';
-import { apiEvent, lambdaContext, signedPost } from '../support/api-events';
-import { messagesWebhook, metaJson } from '../support/meta-json';
 import { useCaseFixture } from './domain/use-case-fixture';
 
 const SECRET = 'chain-secret';
@@ -122,6 +124,43 @@ describe('POST: authentication before anything else', () => {
   it('answers 405 to other methods', async () => {
     const c = chain();
     expect((await c.invoke(apiEvent({ method: 'PUT', body }))).statusCode).toBe(405);
+  });
+});
+
+describe('an unfilled secret (placeholders from the stack)', () => {
+  const body = metaJson(messagesWebhook('106540352242922', [{ id: 'wamid.P', text: 'test' }]));
+  const unfilled = { WHATSAPP_APP_SECRET: SECRET_PLACEHOLDER, WHATSAPP_ACCESS_TOKEN: SECRET_PLACEHOLDER };
+
+  it('answers a POST 503 "not configured", not 401, and writes nothing', async () => {
+    const c = chain(unfilled);
+    const result = await c.invoke(signedPost(body, SECRET_PLACEHOLDER));
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({
+      error: 'not configured',
+      detail: expect.stringContaining('appSecret, accessToken'),
+    });
+    expect(c.claims.calls).toEqual([]);
+  });
+
+  it('answers a signed POST 503 while only the access token is a placeholder, and a forged one 401', async () => {
+    const c = chain({ WHATSAPP_ACCESS_TOKEN: SECRET_PLACEHOLDER });
+    const signed = await c.invoke(signedPost(body, SECRET));
+    const forged = await c.invoke(signedPost(body, 'forged'));
+    expect([signed.statusCode, forged.statusCode]).toEqual([503, 401]);
+    expect(c.sent).toEqual([]);
+  });
+
+  it('refuses the handshake 503 while the verify token is a placeholder, whatever token is offered', async () => {
+    const c = chain({ WHATSAPP_VERIFY_TOKEN: SECRET_PLACEHOLDER });
+    const result = await c.invoke(
+      apiEvent({
+        method: 'GET',
+        rawQueryString: `hub.mode=subscribe&hub.verify_token=${SECRET_PLACEHOLDER}&hub.challenge=42`,
+      }),
+    );
+    expect(result.statusCode).toBe(503);
+    expect(result.body).toContain('verifyToken');
+    expect(result.body).not.toContain('42');
   });
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CountingProxy, startCountingProxy, totalRequests } from '../../../bench/counting-proxy';
-import { createClaimTable, localDynamoDbClient } from '../../support/dynamodb-local';
+import { createClaimTable, localDynamoDbClient } from '../../../devkit/dynamodb-local';
 
 describe('the bench counting proxy in front of DynamoDB Local', () => {
   let proxy: CountingProxy;

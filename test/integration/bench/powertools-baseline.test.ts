@@ -5,10 +5,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type CountingProxy, countsBetween, startCountingProxy } from '../../../bench/counting-proxy';
 import { createIdempotencyTable } from '../../../bench/tables';
-import { lambdaContext, signedPost } from '../../support/api-events';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../../support/graph-stub';
-import { messagesWebhook, metaJson } from '../../support/meta-json';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient } from '../../../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../../../devkit/graph-stub';
+import { lambdaContext } from '../../../devkit/lambda-host/lambda-context';
+import { messagesWebhook, metaJson } from '../../../devkit/meta/meta-json';
+import { sleep } from '../../../devkit/sleep';
+import { signedPost } from '../../../devkit/webhook-events';
 
 const SECRET = 'baseline-secret';
 type Handler = (
@@ -76,7 +78,7 @@ describe('the Powertools idempotency baseline of the bench', () => {
     graph.behave(() => ({ kind: 'accept', delayMs: 300 }));
     const wamid = `wamid.${randomUUID()}`;
     const first = handler(event(wamid), lambdaContext());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const copy = await handler(event(wamid), lambdaContext());
     expect(copy.statusCode).toBe(503);
     expect((await first).statusCode).toBe(200);

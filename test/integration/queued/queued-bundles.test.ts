@@ -1,32 +1,22 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDbClaimStore } from '../../../lambda/adapters/dynamodb-claim-store';
-import { encodeRedriveMessage } from '../../../lambda/adapters/redrive-message';
-import { esbuildOptionsFor, FUNCTION_ENTRIES } from '../../../lib/bundling';
-import { lambdaContext } from '../../support/api-events';
 import {
   createClaimTable,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDbClient,
   readRawItem,
-} from '../../support/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../../support/graph-stub';
+} from '../../../devkit/dynamodb-local';
+import { type GraphStub, startGraphStub } from '../../../devkit/graph-stub';
+import { startChildHost } from '../../../devkit/lambda-host/child-process';
+import { DynamoDbClaimStore } from '../../../lambda/adapters/dynamodb-claim-store';
+import { encodeRedriveMessage } from '../../../lambda/adapters/redrive-message';
+import { esbuildOptionsFor, FUNCTION_ENTRIES } from '../../../lib/bundling';
 import { sqsEventOf } from './queued-harness';
 
-const run = promisify(execFile);
 const KEY = { tenantId: '106540352242922', messageId: 'wamid.bundle-queued' };
-
-/** Imports dist/<bundle>.mjs in a plain node process and invokes it once with the event given on argv. */
-const INVOKE = `
-const { handler } = await import(process.cwd() + '/dist/' + process.argv[1] + '.mjs');
-const context = JSON.parse(process.argv[2]);
-context.getRemainingTimeInMillis = () => 20000;
-console.log(JSON.stringify(await handler(JSON.parse(process.argv[3]), context)));`;
 
 describe('dist/worker.mjs and dist/redrive.mjs', () => {
   let graph: GraphStub;
@@ -62,30 +52,35 @@ describe('dist/worker.mjs and dist/redrive.mjs', () => {
     client.destroy();
   });
 
+  /** Runs `dist/<bundle>.mjs` in the devkit's Lambda host process and returns its answer to `event`. */
   const invoke = async (bundle: 'worker' | 'redrive', event: unknown) => {
-    const { getRemainingTimeInMillis: _, ...context } = lambdaContext();
-    const { stdout } = await run(
-      'node',
-      ['--input-type=module', '-e', INVOKE, bundle, JSON.stringify(context), JSON.stringify(event)],
-      {
-        env: {
-          PATH: process.env.PATH,
-          TABLE_NAME: tableName,
-          WHATSAPP_APP_SECRET: 'bundle-secret',
-          WHATSAPP_ACCESS_TOKEN: 'bundle-token',
-          WHATSAPP_VERIFY_TOKEN: 'bundle-verify',
-          GRAPH_API_BASE_URL: graph.baseUrl,
-          REDRIVE_QUEUE_URL: 'http://127.0.0.1:1/000000000000/redrive',
-          AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
-          AWS_REGION: LOCAL_REGION,
-          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-          POWERTOOLS_LOG_LEVEL: 'SILENT',
-          POWERTOOLS_METRICS_DISABLED: 'true',
-        },
+    const host = await startChildHost({
+      bundle: `dist/${bundle}.mjs`,
+      timeoutMs: 20_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TABLE_NAME: tableName,
+        WHATSAPP_APP_SECRET: 'bundle-secret',
+        WHATSAPP_ACCESS_TOKEN: 'bundle-token',
+        WHATSAPP_VERIFY_TOKEN: 'bundle-verify',
+        GRAPH_API_BASE_URL: graph.baseUrl,
+        REDRIVE_QUEUE_URL: 'http://127.0.0.1:1/000000000000/redrive',
+        AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
       },
-    );
-    return JSON.parse(stdout.trim());
+    });
+    try {
+      const outcome = await host.invoke(event);
+      if (outcome.kind === 'error')
+        throw new Error(`${bundle} threw ${outcome.error.name}: ${outcome.error.message}`);
+      return outcome.result;
+    } finally {
+      await host.stop();
+    }
   };
 
   it('replies to a queued record from a stream event, then acknowledges a re-drive of it without a second reply', async () => {

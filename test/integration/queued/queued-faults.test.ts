@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { never } from '../../../devkit/lambda-host/invocation-scope';
+import { statusWebhook } from '../../../devkit/meta/meta-json';
 import { defaultBot } from '../../../lambda/domain/default-bot';
 import type { Bot } from '../../../lambda/domain/ports';
-import { never } from '../../support/invocation-scope';
-import { statusWebhook } from '../../support/meta-json';
 import { PHONE_NUMBER_ID, type QueuedHarness, startQueuedHarness } from './queued-harness';
 
 let h: QueuedHarness;

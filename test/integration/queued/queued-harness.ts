@@ -7,23 +7,24 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { inject } from 'vitest';
+import {
+  countingDynamoDbClient,
+  createClaimTable,
+  localDynamoDbClient,
+  readRawItem,
+} from '../../../devkit/dynamodb-local';
 import { type StreamPoller, startStreamPoller } from '../../../devkit/dynamodb-stream-poller';
+import { startGraphStub } from '../../../devkit/graph-stub';
+import { lambdaContext } from '../../../devkit/lambda-host/lambda-context';
+import { messagesWebhook, metaJson, type TextMessageSpec } from '../../../devkit/meta/meta-json';
+import { signedPost } from '../../../devkit/webhook-events';
 import { encodeRedriveMessage } from '../../../lambda/adapters/redrive-message';
 import { buildApp, type WebhookApp } from '../../../lambda/app/build-app';
 import { buildWorker, type WorkerApp } from '../../../lambda/app/build-worker';
 import type { Bot } from '../../../lambda/domain/ports';
 import { redriveHandler, workerHandler } from '../../../lambda/queue-chains';
 import { webhookHandler } from '../../../lambda/webhook-chain';
-import { lambdaContext, signedPost } from '../../support/api-events';
-import {
-  countingDynamoDbClient,
-  createClaimTable,
-  localDynamoDbClient,
-  readRawItem,
-} from '../../support/dynamodb-local';
-import { startGraphStub } from '../../support/graph-stub';
 import { InMemoryRedriveQueue } from '../../support/in-memory-redrive-queue';
-import { messagesWebhook, metaJson, type TextMessageSpec } from '../../support/meta-json';
 import { APP_SECRET, PHONE_NUMBER_ID, shiftableClock } from '../harness';
 
 export { PHONE_NUMBER_ID };

@@ -1,8 +1,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../../devkit/lambda-host/lambda-context';
 import { encodeRedriveMessage } from '../../../lambda/adapters/redrive-message';
 import { decodeCallbackData } from '../../../lambda/domain/callback-data';
-import { lambdaContext } from '../../support/api-events';
 import { PHONE_NUMBER_ID, type QueuedHarness, sqsEventOf, startQueuedHarness } from './queued-harness';
 
 let h: QueuedHarness;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { createClaimTable, localDynamoDbClient } from '../../../devkit/dynamodb-local';
 import { type StreamPoller, startStreamPoller } from '../../../devkit/dynamodb-stream-poller';
-import { createClaimTable, localDynamoDbClient } from '../../support/dynamodb-local';
 
 const client = localDynamoDbClient(inject('dynamoEndpoint'));
 const put = (tableName: string, pk: string) =>

@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../../devkit/lambda-host/lambda-context';
 import { encodeRedriveMessage } from '../../../lambda/adapters/redrive-message';
 import type { WorkerApp } from '../../../lambda/app/build-worker';
 import { routeRedrive, routeStream } from '../../../lambda/app/route-queue';
@@ -7,7 +8,6 @@ import { parseWorkerConfig } from '../../../lambda/config/config';
 import { enqueueMessage } from '../../../lambda/domain/enqueue-message';
 import type { OutboundReply, SendResult } from '../../../lambda/domain/ports';
 import { createTelemetry } from '../../../lambda/observability/telemetry';
-import { lambdaContext } from '../../support/api-events';
 import { InMemoryRedriveQueue } from '../../support/in-memory-redrive-queue';
 import { message, useCaseFixture } from '../domain/use-case-fixture';
 

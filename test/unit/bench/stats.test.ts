@@ -34,8 +34,8 @@ describe('bench workload', () => {
     const plans = planMessages(shape, 'a', 'secret');
     const counts = new Set(plans.map((p) => 1 + p.copies.length));
     expect([...counts].sort()).toEqual([1, 2, 3, 4]);
-    expect(new Set(plans.flatMap((p) => p.copies.map((c) => c.kind)))).toEqual(
-      new Set(['simultaneous', 'delayed', 'after-completion']),
+    expect(new Set(plans.flatMap((p) => p.copies.map((c) => c.timing)))).toEqual(
+      new Set(['simultaneous', 'delayed', 'after-first-answer']),
     );
     expect(plannedDeliveries(plans) / plans.length).toBeGreaterThan(2);
   });

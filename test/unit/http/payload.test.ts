@@ -222,3 +222,43 @@ describe('walkWebhook on other shapes', () => {
     expect(result.batch.malformed).toBe(4);
   });
 });
+
+describe('a phone_number_id that cannot be a Graph URL path segment', () => {
+  it.each(['.', '..', 'a/b', '1065 42', ''])('counts the messages under %j as malformed', (phoneNumberId) => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          changes: [
+            {
+              value: {
+                metadata: { phone_number_id: phoneNumberId },
+                messages: [{ id: 'wamid.X', from: '1' }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const result = walkWebhook(body);
+    if (result.kind !== 'batch') throw new Error('expected a batch');
+    expect(result.batch.messages).toEqual([]);
+    expect(result.batch.malformed).toBe(1);
+  });
+
+  it("keeps the placeholder of Meta's documentation", () => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          changes: [
+            { value: { metadata: { phone_number_id: 'PHONE_NUMBER_ID' }, messages: [{ id: 'wamid.X' }] } },
+          ],
+        },
+      ],
+    };
+    const result = walkWebhook(body);
+    if (result.kind !== 'batch') throw new Error('expected a batch');
+    expect(result.batch.messages.map((m) => m.key.tenantId)).toEqual(['PHONE_NUMBER_ID']);
+  });
+});

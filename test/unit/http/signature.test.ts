@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { metaJson } from '../../../devkit/meta/meta-json';
 import { checkSignature, signatureFor } from '../../../lambda/http/signature';
-import { metaJson } from '../../support/meta-json';
 
 const SECRET = 'app-secret';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { messagesWebhook, metaJson, statusWebhook } from '../../../devkit/meta/meta-json';
 import { compactLogLine } from '../../../local/log-format';
 import { describeInbound, replyLine } from '../../../local/transcript';
-import { messagesWebhook, metaJson, statusWebhook } from '../../support/meta-json';
 
 describe('transcript lines', () => {
   it('shows a reply like a chat line, quoting the message it answers', () => {
