@@ -1,4 +1,4 @@
-import { isRecord } from '../devkit/is-record';
+import { isRecord } from '../lambda/json-object';
 import type { SinkReply } from './graph-sink';
 
 const MAX_TEXT = 70;

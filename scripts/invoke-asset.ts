@@ -9,9 +9,9 @@ import {
   startDynamoDbLocal,
 } from '../devkit/dynamodb-local';
 import { type GraphRequest, startGraphStub } from '../devkit/graph-stub';
-import { isRecord } from '../devkit/is-record';
 import { type ChildHost, startChildHost } from '../devkit/lambda-host/child-process';
 import { ENV } from '../lambda/config/env-names';
+import { isRecord } from '../lambda/json-object';
 import { FUNCTION_LOGICAL_ID } from '../lib/identifiers';
 
 /** The function as SAM finds it in a synthesized template: its asset folder, handler and settings. */

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { GraphRequest } from '../devkit/graph-stub';
-import { isRecord } from '../devkit/is-record';
+import { isRecord } from '../lambda/json-object';
 import { LOCAL_INVOKE_VARIABLES, STACK_ID } from '../lib/identifiers';
 import { findFunctionAsset, type Invocation, invokeLocally, resolveEnvironment } from './invoke-asset';
 import { SAMPLE_EVENT_FILES } from './sample-events';

@@ -1,3 +1,4 @@
+import { isRecord } from '../lambda/json-object';
 /**
  * The two Graph API calls that connect a deployed webhook to Meta:
  * 1. `POST /{app-id}/subscriptions` sets the app's callback URL and verify token for the
@@ -103,9 +104,6 @@ export async function subscribe(
  * narrows a guess and lands in terminal logs) stays out. `*` survives form encoding unescaped.
  */
 export const hidden = (name: 'appSecret' | 'accessToken' | 'verifyToken'): string => `***${name}***`;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function graphErrorOf(body: unknown): { code?: number; message?: string } | undefined {
   if (!isRecord(body) || !isRecord(body.error)) return undefined;

@@ -4,7 +4,7 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import type { ClaimOperation } from '../../lambda/domain/ports';
-import { isRecord } from '../is-record';
+import { isRecord } from '../../lambda/json-object';
 import { currentInvocation, type Invocation, never, throughPort } from '../lambda-host/invocation-scope';
 
 /** The claim store's operation a request belongs to (the product's own names), or none of them. */

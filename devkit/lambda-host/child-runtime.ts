@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isRecord } from '../is-record';
+import { isRecord } from '../../lambda/json-object';
 import type { FromChild, ThrownError, ToChild } from './child-protocol';
 import { lambdaContext } from './lambda-context';
 

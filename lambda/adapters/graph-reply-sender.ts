@@ -1,4 +1,5 @@
 import type { OutboundReply, ReplySender, SendResult } from '../domain/ports';
+import { isRecord } from '../json-object';
 import { classifyGraphError, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
 
 export interface GraphReplySenderOptions {
@@ -69,9 +70,6 @@ function transportCode(error: unknown): string | undefined {
   }
   return undefined;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function outboundIdOf(body: unknown): string | undefined {
   if (!isRecord(body) || !Array.isArray(body.messages)) return undefined;

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../domain/messages';
+import { isRecord } from '../json-object';
 
 /** The body of one re-drive message on the SQS queue (version 1). */
 export interface RedriveMessage {
@@ -9,9 +10,6 @@ export interface RedriveMessage {
 
 export const encodeRedriveMessage = ({ key, observedAttempt }: RedriveMessage): string =>
   JSON.stringify({ v: 1, tenantId: key.tenantId, messageId: key.messageId, attempt: observedAttempt });
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Validates a received body; anything else is rejected, never guessed at. */
 export function decodeRedriveMessage(body: string): RedriveMessage | undefined {

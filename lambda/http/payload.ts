@@ -5,12 +5,11 @@ import {
   type ValueLevelError,
   type WebhookBatch,
 } from '../domain/messages';
+import { isRecord } from '../json-object';
 
 export type WalkResult = { kind: 'batch'; batch: WebhookBatch } | { kind: 'ignored'; reason: string };
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { isRecord } from '../../devkit/is-record';
+import { isRecord } from '../../lambda/json-object';
 import { createCdkApp } from '../../lib/app';
 import type { WhatsappOnceStack } from '../../lib/whatsapp-once-stack';
 

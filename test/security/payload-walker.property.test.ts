@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isRecord } from '../../devkit/is-record';
 import { metaJson } from '../../devkit/meta/meta-json';
 import { walkWebhook } from '../../lambda/http/payload';
+import { isRecord } from '../../lambda/json-object';
 import { envelopeArb } from './envelope-arbitraries';
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';

@@ -1,3 +1,3 @@
-/** A JSON object (not null, not an array): what tools check before reading fields off parsed JSON. */
+/** A JSON object (not null, not an array): what to check before reading fields off parsed JSON. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
