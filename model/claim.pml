@@ -19,6 +19,9 @@
  *   MUT_ANSWER_200_IN_FLIGHT  mutant: a duplicate that finds the message in flight answers 200
  *   MUT_RESEND_AMBIGUOUS      mutant: an ambiguous send releases the claim, so the next delivery
  *                             resends without waiting for a status
+ *   MUT_STATUS_SKIPS_NOTHING  mutant: a status whose peek finds no item is let go, no consistent read
+ *   MUT_PEEK_NO_DOUBLE_COUNT  mutant: a status answered from a peeked done counts no double reply
+ *   MUT_PEEK_TRUSTS_FAILED    mutant: a peeked failed item is trusted as settled, no write
  */
 #include "params.pml"
 #include "store.pml"

@@ -22,6 +22,24 @@ byte rout;             /* outboundId: the attempt whose reply id is recorded, 0 
 #define SET_OUT(x) skip
 #endif
 
+/*
+ * Ghost for the status path's stale peek (reconcile-status.ts): the `done` values the item has had
+ * while not expired, one bit per outboundId they held (bit rout; bit 0 without COUNT_DOUBLES).
+ * An eventually consistent read may return any of them later, whatever the item holds by then.
+ */
+byte hdone;
+#ifdef MUT_PEEK_TRUSTS_FAILED
+bool hfailed;   /* the mutant trusts a peeked `failed` as settled too */
+#define NOTE_FAILED hfailed = true
+#else
+#define NOTE_FAILED skip
+#endif
+#ifdef COUNT_DOUBLES
+#define NOTE_DONE if :: !rexpired -> hdone = hdone | (1 << rout) :: else fi
+#else
+#define NOTE_DONE if :: !rexpired -> hdone = hdone | 1 :: else fi
+#endif
+
 /* Ghost: who won the latest claim (for P4; the item has no such field). */
 byte lastWinner = NOBODY;
 byte lastAtt;
@@ -143,9 +161,10 @@ inline fencedWrite(me, a, w) {
 #else
             SET_OUT(a)
 #endif
+            ; NOTE_DONE
        :: w == RELEASE -> rstate = RELEASED
        :: w == MARK_UNKNOWN -> rstate = UNKNOWN; rlease = AMB_GRACE
-       :: w == MARK_FAILED -> rstate = FAILED
+       :: w == MARK_FAILED -> rstate = FAILED; NOTE_FAILED
        fi;
        printf("MODEL d%d: %e written: %e\n", me, w, rstate)
   :: else ->
@@ -166,7 +185,7 @@ inline fencedWrite(me, a, w) {
 #endif
 inline confirmSent(a) {
   if
-  :: CONFIRMABLE -> rstate = DONE; SET_OUT(a)
+  :: CONFIRMABLE -> rstate = DONE; SET_OUT(a); NOTE_DONE
   :: else ->
 #ifdef COUNT_DOUBLES
        /* current.state === 'done' && current.outboundId !== status.outboundId (the old count also

@@ -116,23 +116,91 @@ end_clock:
 }
 
 /*
- * Status webhooks of replies that reached the user: late, in any order, or (without A) never.
- * A safety run needs no "never": a status that has not come yet looks the same up to any point.
+ * A sent/delivered/read status of attempt a's reply (reconcile-status.ts): the code's two steps,
+ * 1. peek, an eventually consistent GetItem: any value the item has had, not only the last one:
+ *    nothing (before the claim), a value the code does not trust (the claim was one), or a `done`
+ *    it held while not expired (hdone), with the outboundId it held;
+ * 2. a peek that found nothing is read again, consistently: the item now. A trusted `done` ends the
+ *    status with no write (counting DoubleReplies when it holds another reply's id); anything else
+ *    takes the conditional confirmSent of store.pml, on the item as it is by then,
+ * as one atomic step. That loses no behaviour: every effect (the write, the count, the ghosts) is
+ * at step 2, and a peek drawn at step 2 from everything the item has had includes every value a
+ * peek drawn earlier could return, so "peek, others run, decide" is "the status comes later and
+ * draws the same value".
  */
+mtype = { PEEK_NOTHING, PEEK_UNTRUSTED, PEEK_DONE };
+#ifdef COUNT_DOUBLES
+#define OUT_NOW rout
+#else
+#define OUT_NOW 0
+#endif
+#define PEEK_DONE_AT(x) :: (hdone >> (x)) & 1 -> peeked = PEEK_DONE; pout = (x)
+#ifdef MUT_PEEK_TRUSTS_FAILED
+#define PEEK_FAILED :: hfailed -> peeked = PEEK_DONE; pout = 0
+#else
+#define PEEK_FAILED
+#endif
+
+inline peekItem() {
+  if
+  :: peeked = PEEK_NOTHING
+  :: peeked = PEEK_UNTRUSTED
+  PEEK_DONE_AT(0) PEEK_DONE_AT(1) PEEK_DONE_AT(2) PEEK_DONE_AT(3)
+  PEEK_DONE_AT(4) PEEK_DONE_AT(5) PEEK_DONE_AT(6) PEEK_DONE_AT(7)
+  PEEK_FAILED
+  fi
+}
+
+inline settleStatus(a) {
+#ifndef MUT_STATUS_SKIPS_NOTHING
+  if
+  :: peeked == PEEK_NOTHING ->   /* the consistent read */
+       if
+       :: rstate == ABSENT -> skip
+       :: rstate == DONE && !rexpired -> peeked = PEEK_DONE; pout = OUT_NOW
+       :: else -> peeked = PEEK_UNTRUSTED
+       fi
+  :: else
+  fi;
+#endif
+  if
+  :: peeked == PEEK_DONE ->
+#if defined(COUNT_DOUBLES) && !defined(MUT_PEEK_NO_DOUBLE_COUNT)
+       /* reportIfDoubleReply: a done item holding another reply's outboundId */
+       if
+       :: pout != 0 && pout != (a) -> countDouble()
+       :: else
+       fi
+#else
+       skip
+#endif
+  :: peeked == PEEK_UNTRUSTED -> confirmSent(a)
+  :: else   /* no item: nothing to settle */
+  fi
+}
+
 #ifdef COUNT_DOUBLES
 #define ALL_COUNTED assert(!(npending == 0 && reached >= 2) || counted)   /* P6: never missed */
 #else
 #define ALL_COUNTED skip
 #endif
-#define LAND(a) :: atomic { pending[a] -> pending[a] = false; npending--; unconfirmed[a] = false; confirmSent(a); \
-                   printf("MODEL status of attempt %d reconciled: %e\n", a, rstate); ALL_COUNTED }
+#define LAND(a) :: atomic { pending[a] -> pending[a] = false; npending--; unconfirmed[a] = false; \
+                   peekItem(); printf("MODEL status of attempt %d: peek %e\n", a, peeked); settleStatus(a); \
+                   printf("MODEL status of attempt %d reconciled: %e\n", a, rstate); ALL_COUNTED; \
+                   pout = 0; peeked = PEEK_NOTHING }
 #if defined(STATUS_PROMPT) || !defined(LIVENESS)
 #define LOSE(a)
 #else
 #define LOSE(a) :: atomic { pending[a] -> pending[a] = false; npending--; printf("MODEL status of attempt %d lost\n", a) }
 #endif
 
+/*
+ * Status webhooks of replies that reached the user: late, in any order, or (without A) never.
+ * A safety run needs no "never": a status that has not come yet looks the same up to any point.
+ */
 active proctype Statuses() {
+  byte pout;
+  mtype peeked = PEEK_NOTHING;
 end_statuses:
   do
   LAND(1) LAND(2) LAND(3) LAND(4) LAND(5) LAND(6) LAND(7)

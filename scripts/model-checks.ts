@@ -213,5 +213,26 @@ export const CHECKS: Check[] = [
     mode: 'safety',
     violatedBy: ['P1'],
   },
+  {
+    name: 'mutant: status skips a missing record',
+    claim: 'a status whose stale peek finds no item is let go without the consistent read',
+    defines: ['MUT_STATUS_SKIPS_NOTHING'],
+    mode: 'safety',
+    violatedBy: ['P1'],
+  },
+  {
+    name: 'mutant: peek does not count doubles',
+    claim: 'a status answered from a peeked done does not check the outboundId it holds',
+    defines: ['COUNT_DOUBLES', 'MUT_PEEK_NO_DOUBLE_COUNT'],
+    mode: 'safety',
+    violatedBy: ['P6'],
+  },
+  {
+    name: 'mutant: peek trusts failed',
+    claim: 'a status skips the write when the peek shows a failed item, as if settled',
+    defines: ['COUNT_DOUBLES', 'MUT_PEEK_TRUSTS_FAILED'],
+    mode: 'safety',
+    violatedBy: ['P6'],
+  },
   ...QUEUED_CHECKS,
 ];

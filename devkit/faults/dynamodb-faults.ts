@@ -96,7 +96,7 @@ export function describeCall(commandName: string, input: unknown): DynamoCall {
     case 'PutItemCommand':
       return { operation: 'claim', pk, attempt: numberOf(attribute(body.Item, 'attempt')) };
     case 'GetItemCommand':
-      return { operation: 'read', pk, attempt: undefined };
+      return { operation: body.ConsistentRead === true ? 'read' : 'peek', pk, attempt: undefined };
     case 'UpdateItemCommand': {
       const attempt = numberOf(attribute(values, ':attempt'));
       if (attribute(values, ':done')) return { operation: 'confirmSent', pk, attempt };

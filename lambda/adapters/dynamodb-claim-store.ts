@@ -181,19 +181,13 @@ export class DynamoDbClaimStore implements ClaimStore {
     }
   }
 
-  async read(key: MessageKey): Promise<ClaimRecord | undefined> {
-    try {
-      const { Item } = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? toRecord(Item, 'read') : undefined;
-    } catch (error) {
-      throw new ClaimStoreError('read', { cause: error });
-    }
+  read(key: MessageKey): Promise<ClaimRecord | undefined> {
+    return this.get('read', key, true);
+  }
+
+  peek(key: MessageKey): Promise<ClaimRecord | undefined> {
+    // Eventually consistent: half a read unit, and the status path only acts on what it may trust.
+    return this.get('peek', key, false);
   }
 
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
@@ -257,6 +251,25 @@ export class DynamoDbClaimStore implements ClaimStore {
         return { confirmed: false, current: item ? toRecord(item, 'confirmSent') : undefined };
       }
       throw new ClaimStoreError('confirmSent', { cause: error });
+    }
+  }
+
+  private async get(
+    operation: 'read' | 'peek',
+    key: MessageKey,
+    consistent: boolean,
+  ): Promise<ClaimRecord | undefined> {
+    try {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          ConsistentRead: consistent,
+        }),
+      );
+      return Item ? toRecord(Item, operation) : undefined;
+    } catch (error) {
+      throw new ClaimStoreError(operation, { cause: error });
     }
   }
 

@@ -29,7 +29,14 @@ export interface ClaimStore {
   enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult>;
   /** Queued mode: the worker takes the record as attempt observed + 1 (see LEASE_CONDITION). */
   lease(key: MessageKey, lease: NewLease, clock: ClaimClock): Promise<LeaseResult>;
+  /** A consistent read: the record as the last write left it. */
   read(key: MessageKey): Promise<ClaimRecord | undefined>;
+  /**
+   * An eventually consistent read (half the price of `read`): the record as some write left it,
+   * possibly not the last one, possibly before its first. For status webhooks, which must not pay
+   * a write to learn that a record is already settled.
+   */
+  peek(key: MessageKey): Promise<ClaimRecord | undefined>;
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite>;
   release(key: MessageKey, fence: Fence): Promise<FencedWrite>;
   markUnknown(key: MessageKey, fence: Fence, confirmBy: number): Promise<FencedWrite>;

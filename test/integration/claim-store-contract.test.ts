@@ -154,6 +154,16 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     expect(await store.confirmSent(key(), 'wamid.out')).toEqual({ confirmed: false, current: undefined });
   });
 
+  it('peeks the record as the last write left it (one copy, no lag), and nothing for a message never seen', async () => {
+    const k = key();
+    await store.claim(k, claimOf('a', 1), at(NOW));
+    await store.complete(k, { owner: 'a', attempt: 1 }, 'wamid.out');
+    const peeked = await store.peek(k);
+    expect(peeked).toEqual(await store.read(k));
+    expect(peeked).toMatchObject({ state: 'done', owner: 'a', attempt: 1, outboundId: 'wamid.out' });
+    expect(await store.peek(key())).toBeUndefined();
+  });
+
   it('keeps an unknown record blocked until its confirmation grace has run out', async () => {
     const k = key();
     await store.claim(k, claimOf('a', 1), at(NOW));

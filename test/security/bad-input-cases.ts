@@ -350,7 +350,8 @@ export const SIGNED_BUT_ODD: BadInput[] = [
       ),
     status: 200,
     log: 'Webhook handled',
-    writes: 1,
+    // Two reads (the peek, then a consistent read) find no record: no write at all.
+    writes: 0,
   },
   {
     name: '__proto__ keys everywhere',

@@ -101,6 +101,20 @@ export class InMemoryClaimStore implements ClaimStore {
     return current && { ...current };
   }
 
+  /**
+   * Records as an eventually consistent read may show them: the current one, unless a test has put
+   * an older view of the record here (a stale replica).
+   */
+  readonly staleViews = new Map<string, ClaimRecord | 'absent'>();
+
+  async peek(key: MessageKey): Promise<ClaimRecord | undefined> {
+    await this.enter('peek');
+    const stale = this.staleViews.get(recordKey(key));
+    if (stale !== undefined) return stale === 'absent' ? undefined : { ...stale };
+    const current = this.records.get(recordKey(key));
+    return current && { ...current };
+  }
+
   complete(key: MessageKey, fence: Fence, outboundId: string | undefined): Promise<FencedWrite> {
     return this.fenced('complete', key, fence, false, (r) => ({
       ...withoutContent(r),
@@ -163,7 +177,7 @@ export class InMemoryClaimStore implements ClaimStore {
       this.failNext.set(operation, failures - 1);
       throw new ClaimStoreError(operation, { cause: new Error('injected store failure') });
     }
-    if (operation !== 'read') await this.beforeWrite?.(operation);
+    if (operation !== 'read' && operation !== 'peek') await this.beforeWrite?.(operation);
   }
 }
 

@@ -254,3 +254,26 @@ describe('DynamoDbClaimStore.confirmSent', () => {
     });
   });
 });
+
+describe('DynamoDbClaimStore.peek', () => {
+  it('sends one eventually consistent GetItem, the half-price read', async () => {
+    ddb.on(GetCommand).resolves({ Item: STORED });
+    await expect(store.peek(KEY)).resolves.toMatchObject({ state: 'done', outboundId: 'wamid.out' });
+    expect(ddb.calls()).toHaveLength(1);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: 'claims',
+      Key: { pk: PK },
+      ConsistentRead: false,
+    });
+  });
+
+  it('returns undefined when the read finds no record', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(store.peek(KEY)).resolves.toBeUndefined();
+  });
+
+  it('names the peek in the ClaimStoreError of a failed read', async () => {
+    ddb.on(GetCommand).rejects(new Error('socket hang up'));
+    await expect(store.peek(KEY)).rejects.toMatchObject({ name: 'ClaimStoreError', operation: 'peek' });
+  });
+});

@@ -73,34 +73,44 @@ describe('handleDelivery', () => {
     expect(retry.complete).toBe(true);
   });
 
-  it('asks for a redelivery when a status could not be recorded', async () => {
-    const f = useCaseFixture();
-    f.claims.failNext.set('confirmSent', 1);
-    const outcome = await handleDelivery(f.deps, {
-      batch: batch({
-        statuses: [
-          {
-            tenantId: '106540352242922',
-            outboundId: 'wamid.out',
-            status: 'sent',
-            callbackData: 'wo1|1|106540352242922|wamid.1',
-            errorCodes: [],
-          },
+  it.each(['peek', 'confirmSent'] as const)(
+    'asks for a redelivery when a status could not be recorded (%s failed)',
+    async (operation) => {
+      const f = useCaseFixture();
+      f.claims.records.set('106540352242922#wamid.1', {
+        state: 'unknown',
+        owner: 'owner-1',
+        attempt: 1,
+        leaseUntil: 0,
+        expiresAt: 4_000_000_000,
+      });
+      f.claims.failNext.set(operation, 1);
+      const outcome = await handleDelivery(f.deps, {
+        batch: batch({
+          statuses: [
+            {
+              tenantId: '106540352242922',
+              outboundId: 'wamid.out',
+              status: 'sent',
+              callbackData: 'wo1|1|106540352242922|wamid.1',
+              errorCodes: [],
+            },
+          ],
+        }),
+        deadline: f.deadline(),
+      });
+      expect(outcome.statusFailures).toBe(1);
+      expect(outcome.complete).toBe(false);
+      expect(f.observer.events).toContainEqual({
+        event: 'storeError',
+        args: [
+          { tenantId: '106540352242922', messageId: 'wamid.out' },
+          operation,
+          expect.objectContaining({ message: 'injected store failure' }),
         ],
-      }),
-      deadline: f.deadline(),
-    });
-    expect(outcome.statusFailures).toBe(1);
-    expect(outcome.complete).toBe(false);
-    expect(f.observer.events).toContainEqual({
-      event: 'storeError',
-      args: [
-        { tenantId: '106540352242922', messageId: 'wamid.out' },
-        'confirmSent',
-        expect.objectContaining({ message: 'injected store failure' }),
-      ],
-    });
-  });
+      });
+    },
+  );
 
   it('acknowledges statuses of messages it did not send without touching the store', async () => {
     const f = useCaseFixture();

@@ -5,7 +5,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbClaimStore } from '../../../lambda/adapters/dynamodb-claim-store';
 import { DEFAULTS } from '../../../lambda/config/config';
+import { encodeCallbackData } from '../../../lambda/domain/callback-data';
+import type { ClaimState } from '../../../lambda/domain/claim-record';
+import { recordKey } from '../../../lambda/domain/messages';
 import { isFinal, type MessageOutcome } from '../../../lambda/domain/outcomes';
+import { reconcileStatus } from '../../../lambda/domain/reconcile-status';
+import { FakeClock } from '../../support/fake-clock';
+import { InMemoryClaimStore } from '../../support/in-memory-claim-store';
+import { recordingObserver } from '../../support/recording-observer';
 
 // The SPIN model (model/*.pml) restates the code; these tests fail when the code changes under it,
 // so that whoever changes the code updates the model too (docs/PROTOCOL.md, "Keeping the model true").
@@ -133,5 +140,57 @@ describe('the claim model', () => {
     ];
 
     expect(outcomes.map(([outcome]) => isFinal(outcome))).toEqual(outcomes.map(([, final]) => final));
+  });
+});
+
+describe('the status path of the model', () => {
+  const clock = new FakeClock();
+  const farFromExpiry = Math.floor(clock.now() / 1000) + 8 * 86_400;
+
+  /** The store operations one sent status costs when the store holds a record in `state`, or none. */
+  async function statusPath(state: ClaimState | undefined, expiresAt = farFromExpiry) {
+    const claims = new InMemoryClaimStore();
+    if (state) {
+      claims.records.set(recordKey(KEY), { state, owner: 'owner-1', attempt: 1, leaseUntil: 0, expiresAt });
+    }
+    await reconcileStatus(
+      { claims, clock, observer: recordingObserver() },
+      {
+        tenantId: KEY.tenantId,
+        outboundId: 'wamid.out',
+        status: 'sent',
+        callbackData: encodeCallbackData({ key: KEY, attempt: 1 }),
+        errorCodes: [],
+      },
+    );
+    return claims.calls;
+  }
+
+  const codeStates = (): ClaimState[] => {
+    const union = /export type ClaimState = ([^;]+);/.exec(source('lambda/domain/claim-record.ts'))?.[1];
+    return (union?.split(' | ').map((state) => state.replaceAll("'", '')) ?? []) as ClaimState[];
+  };
+
+  it('skips the write for exactly the states the model trusts from a read (settleStatus)', async () => {
+    const trustedInModel = [
+      ...source('model/world.pml').matchAll(/rstate == (\w+) && !rexpired -> peeked = PEEK_DONE/g),
+    ].map(([, state]) => state?.toLowerCase());
+    const trustedInCode: string[] = [];
+    for (const state of codeStates()) {
+      if (!(await statusPath(state)).includes('confirmSent')) trustedInCode.push(state);
+    }
+
+    expect(trustedInModel).toEqual(['done']);
+    expect(trustedInCode).toEqual(trustedInModel);
+  });
+
+  it('does not trust a done record near its expiry, as the model trusts no expired one', async () => {
+    expect(source('model/store.pml')).toMatch(/#define NOTE_DONE if :: !rexpired ->/);
+    expect(await statusPath('done', Math.floor(clock.now() / 1000) + 60)).toEqual(['peek', 'confirmSent']);
+  });
+
+  it('reads again, consistently, when the peek finds nothing, as the model does', async () => {
+    expect(source('model/world.pml')).toMatch(/peeked == PEEK_NOTHING -> {3}\/\* the consistent read \*\//);
+    expect(await statusPath(undefined)).toEqual(['peek', 'read']);
   });
 });
