@@ -1,4 +1,5 @@
 import { answerAsOwner } from './answer-as-owner';
+import { whenAnswerable } from './answerable';
 import {
   type ClaimClock,
   type ClaimRecord,
@@ -7,7 +8,6 @@ import {
   type Fence,
   isSettled,
 } from './claim-record';
-import { isStoreError } from './claim-store-error';
 import type { InboundMessage } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
 import { pollDelay } from './owner-pace';
@@ -22,24 +22,7 @@ export async function answerMessage(
   deps: AnswerDeps,
   input: { message: InboundMessage; deadline: number },
 ): Promise<MessageOutcome> {
-  const { message, deadline } = input;
-  if (!deps.bot.answers(message)) {
-    deps.observer.skipped(message.key, 'bot-does-not-answer');
-    return { kind: 'no-reply' };
-  }
-  if (message.replyTo === undefined) {
-    deps.observer.skipped(message.key, 'no-address');
-    return { kind: 'terminal', reason: 'no-address' };
-  }
-  try {
-    return await claimThenAnswer(deps, message, deadline);
-  } catch (error) {
-    if (isStoreError(error)) {
-      deps.observer.storeError(message.key, error.operation, error.cause);
-      return { kind: 'store-error' };
-    }
-    throw error;
-  }
+  return whenAnswerable(deps, input.message, () => claimThenAnswer(deps, input.message, input.deadline));
 }
 
 async function claimThenAnswer(

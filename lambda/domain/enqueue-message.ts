@@ -1,5 +1,5 @@
+import { whenAnswerable } from './answerable';
 import { canTakeOver, epochSeconds, isSettled } from './claim-record';
-import { isStoreError } from './claim-store-error';
 import type { InboundMessage } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
 import type { AnswerDeps } from './ports';
@@ -17,24 +17,7 @@ export async function enqueueMessage(
   deps: AnswerDeps,
   input: { message: InboundMessage },
 ): Promise<MessageOutcome> {
-  const { message } = input;
-  if (!deps.bot.answers(message)) {
-    deps.observer.skipped(message.key, 'bot-does-not-answer');
-    return { kind: 'no-reply' };
-  }
-  if (message.replyTo === undefined) {
-    deps.observer.skipped(message.key, 'no-address');
-    return { kind: 'terminal', reason: 'no-address' };
-  }
-  try {
-    return await claimAsOutbox(deps, message, message.replyTo);
-  } catch (error) {
-    if (isStoreError(error)) {
-      deps.observer.storeError(message.key, error.operation, error.cause);
-      return { kind: 'store-error' };
-    }
-    throw error;
-  }
+  return whenAnswerable(deps, input.message, (replyTo) => claimAsOutbox(deps, input.message, replyTo));
 }
 
 async function claimAsOutbox(
