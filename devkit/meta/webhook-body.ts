@@ -16,7 +16,7 @@ export interface MetaMessage {
 export interface MetaStatus {
   tenantId: string;
   outboundId: string;
-  status: 'sent' | 'delivered';
+  status: 'sent' | 'delivered' | 'read';
   callbackData: string | undefined;
   recipient: string;
 }
