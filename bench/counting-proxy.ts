@@ -1,4 +1,5 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { CONSISTENT_GET } from './cost-units';
 
 /** How one DynamoDB operation ended, as seen on the wire. */
 export interface OperationCounts {
@@ -35,6 +36,10 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
 
   const server = createServer((req, res) => {
     const operation = operationOf(req);
+    // A consistent GetItem costs twice an eventually consistent one: only its body says which it is.
+    const body: Buffer[] = [];
+    if (operation === 'GetItem') req.on('data', (chunk: Buffer) => body.push(chunk));
+    const counted = () => (operation === 'GetItem' && isConsistentRead(body) ? CONSISTENT_GET : operation);
     const forward = request(
       {
         host: target.hostname,
@@ -44,10 +49,10 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         headers: req.headers,
         agent,
       },
-      (upstreamRes) => relay(upstreamRes, res, (outcome) => count(operation, outcome)),
+      (upstreamRes) => relay(upstreamRes, res, (outcome) => count(counted(), outcome)),
     );
     forward.on('error', () => {
-      count(operation, 'error');
+      count(counted(), 'error');
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
@@ -73,6 +78,20 @@ function operationOf(req: IncomingMessage): string {
   const value = Array.isArray(header) ? header[0] : header;
   // `DynamoDB_20120810.PutItem` -> `PutItem`
   return value?.split('.').pop() ?? 'unknown';
+}
+
+function isConsistentRead(body: Buffer[]): boolean {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(body).toString('utf8'));
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'ConsistentRead' in parsed &&
+      parsed.ConsistentRead === true
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Passes the answer through; only a 400 body is read, to tell a failed condition from other errors. */

@@ -2,6 +2,7 @@ import type { ChildHost } from '../devkit/lambda-host/child-process';
 import type { CopyTiming } from '../devkit/meta/copies';
 import { META_DEFAULTS, type MetaOptions } from '../devkit/meta/delivery-policy';
 import { MetaDelivery } from '../devkit/meta/meta-delivery';
+import { type MetaItem, webhookBody } from '../devkit/meta/webhook-body';
 import { seededRandom } from '../devkit/random';
 import type { MessagePlan } from './workload';
 
@@ -35,9 +36,17 @@ const metaOptions = (policy: RedeliveryPolicy): MetaOptions => ({
   maxTries: policy.delaysMs.length + 1,
 });
 
+/** Status webhooks the bench delivers: signed like Meta signs them, counted apart from messages. */
+export interface StatusFeed {
+  sign: (body: string) => unknown;
+  /** The handler latency of each status delivery, in ms. */
+  record: (ms: number) => void;
+}
+
 /**
  * Meta delivering `plans` to one target: every POST is one invocation of the target with the plan's
- * signed event, recorded as a Delivery of its kind.
+ * signed event, recorded as a Delivery of its kind; status webhooks, when given a feed, are signed
+ * at their delivery and recorded apart.
  */
 export function metaForTarget(
   host: ChildHost,
@@ -45,11 +54,20 @@ export function metaForTarget(
   policy: RedeliveryPolicy,
   seed: number,
   record: (delivery: Delivery) => void,
+  statuses?: StatusFeed,
 ): MetaDelivery {
   const byWamid = new Map(plans.map((plan) => [plan.wamid, plan]));
+  const deliverStatus = async (item: MetaItem) => {
+    if (statuses === undefined) throw new Error('no status feed for this phase');
+    const body = webhookBody([item], Math.floor(Date.now() / 1_000));
+    const { status, ms } = await host.invoke(statuses.sign(body));
+    statuses.record(ms);
+    return { kind: 'answered' as const, status };
+  };
   return new MetaDelivery(
     async ({ items, redelivered }) => {
       const item = items[0];
+      if (item?.kind === 'status') return deliverStatus(item);
       const plan = item?.kind === 'message' ? byWamid.get(item.message.id) : undefined;
       if (item?.kind !== 'message' || plan === undefined)
         throw new Error('the bench delivers its own messages only');

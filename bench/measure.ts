@@ -10,6 +10,10 @@ export interface PhaseSample {
   requests: RequestCounts;
   cpuMs: number;
   wallMs: number;
+  /** Handler latency of each status webhook delivered in the phase (Meta's sent/delivered/read). */
+  statusMs: number[];
+  /** Bytes the target printed meanwhile. */
+  logBytes: number;
   /** The wamid each accepted Graph reply quoted. */
   repliesTo: (string | undefined)[];
 }
@@ -90,7 +94,11 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     latencyByKindMs: Object.fromEntries(
       kinds.map((kind) => [kind, percentiles(deliveries.filter((d) => d.kind === kind).map((d) => d.ms))]),
     ),
-    cpuMsPerDelivery: ratio(sum(samples.map((s) => s.cpuMs)), deliveries.length),
+    // Status webhooks are deliveries too: their CPU is in the phase's, so they count here.
+    cpuMsPerDelivery: ratio(
+      sum(samples.map((s) => s.cpuMs)),
+      deliveries.length + sum(samples.map((s) => s.statusMs.length)),
+    ),
     cpuMsPerMessage: ratio(sum(samples.map((s) => s.cpuMs)), plans.length),
     handlerMsPerMessage: ratio(sum(deliveries.map((d) => d.ms)), plans.length),
     repliesPerMessage: ratio(sum([...replies.values()]), plans.length),

@@ -1,9 +1,10 @@
+import { REALISTIC_STATUSES } from '../devkit/meta/status-webhooks';
 import { countsBetween } from './counting-proxy';
 import type { Delivery } from './deliveries';
 import type { PhaseSample } from './measure';
 import { probeRequests } from './probe';
 import type { BenchSettings } from './settings';
-import { runStormPhase } from './storm';
+import { type PhaseStatuses, runStormPhase } from './storm';
 import type { RunningTarget } from './targets';
 import { runThroughput } from './throughput';
 import { type MessagePlan, planMessages } from './workload';
@@ -46,6 +47,12 @@ export async function runPhases(all: RunningTarget[], context: PhaseContext): Pr
     );
   }
 
+  // Meta's realistic mix, sent + delivered + read per accepted reply, in the measured storm only.
+  const statuses = (t: RunningTarget): PhaseStatuses => ({
+    shape: REALISTIC_STATUSES,
+    appSecret: context.appSecret,
+    onReply: t.onReply,
+  });
   const saturation = {
     concurrency: settings.throughputConcurrency,
     maxRedeliveries: settings.redeliveryDelaysMs.length,
@@ -62,7 +69,7 @@ export async function runPhases(all: RunningTarget[], context: PhaseContext): Pr
       );
       t.storm.push(
         await sampled(t, stormPlans, context, `storm ${of}`, (count) =>
-          runStormPhase(t.host, stormPlans, policy, count),
+          runStormPhase(t.host, stormPlans, policy, count, statuses(t)),
         ),
       );
     }
@@ -89,14 +96,21 @@ async function sampled(
   phasePlans: MessagePlan[],
   context: PhaseContext,
   phase: string,
-  run: (onDelivery: (d: Delivery) => void) => Promise<{ deliveries: Delivery[]; wallMs: number }>,
+  run: (
+    onDelivery: (d: Delivery) => void,
+  ) => Promise<{ deliveries: Delivery[]; wallMs: number; statusMs?: number[] }>,
 ): Promise<PhaseSample> {
   context.onPhase();
   const requestsBefore = t.proxy.snapshot();
   const repliesBefore = t.graph.accepted.length;
   const cpuBefore = await t.host.cpuMs();
+  const logBytesBefore = t.logBytes();
   let done = 0;
-  const { deliveries, wallMs } = await run(() => {
+  const {
+    deliveries,
+    wallMs,
+    statusMs = [],
+  } = await run(() => {
     done++;
     context.progress(`${phase} · ${t.spec.label} · ${done} deliveries · ${phasePlans.length} messages`);
   });
@@ -107,6 +121,8 @@ async function sampled(
     requests: countsBetween(requestsBefore, t.proxy.snapshot()),
     cpuMs,
     wallMs,
+    statusMs,
+    logBytes: t.logBytes() - logBytesBefore,
     repliesTo: t.graph.accepted.slice(repliesBefore).map((a) => a.request.inReplyTo),
   };
 }

@@ -1,3 +1,4 @@
+import { costTable } from './cost-report';
 import type { BenchResult, TargetName, TargetResult } from './results';
 import type { Percentiles } from './stats';
 
@@ -104,5 +105,5 @@ export function resultTable(result: BenchResult): string {
       (c) => `| ${c.target} | ${c.wanted} | ${c.measured} | ${c.met ? 'yes' : '**no**'} |`,
     ),
   ];
-  return [...lines, '', ...checks].join('\n');
+  return [...lines, '', costTable(result, ORDER), '', ...checks].join('\n');
 }

@@ -1,4 +1,6 @@
 import type { ColdStart } from './cold-start';
+import { costChecks } from './cost-checks';
+import type { CostFigures } from './cost-figures';
 import type { StormFigures, ThroughputFigures } from './measure';
 import type { RequestProbe } from './probe';
 import type { BenchSettings } from './settings';
@@ -13,6 +15,8 @@ export interface TargetResult {
   storm: StormFigures;
   throughput: ThroughputFigures;
   coldStart: ColdStart;
+  /** The storm priced per million messages, Meta's status webhooks included. */
+  cost: CostFigures;
 }
 
 export interface Check {
@@ -59,6 +63,8 @@ export const COMPARED: Record<string, (t: TargetResult) => number> = {
   cpuMsPerMessage: (t) => t.storm.cpuMsPerMessage,
   deliveriesPerSecond: (t) => t.throughput.deliveriesPerSecond,
   messagesPerSecond: (t) => t.throughput.messagesPerSecond,
+  costPerMillion: (t) => t.cost.cost.totalUsd,
+  logBytesPerMessage: (t) => t.cost.logBytesPerMessage,
   bundleBytes: (t) => t.coldStart.bundleBytes,
   initMs: (t) => t.coldStart.initMsMedian,
 };
@@ -130,6 +136,7 @@ export function checkTargets(ours: TargetResult, baseline: TargetResult): Check[
       measured: `${ours.coldStart.initMsMedian.toFixed(0)} ms`,
       met: ours.coldStart.initMsMedian < 150,
     },
+    ...costChecks(ours, baseline),
     {
       target: 'replies: exactly one per message',
       wanted: '0 extra, 0 missing',

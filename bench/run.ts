@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { startDynamoDbLocal } from '../devkit/dynamodb-local';
+import { DEFAULT_SETTINGS } from '../lib/settings';
 import { bundleBenchTargets } from './bundle';
 import { measureColdStarts } from './cold-start';
+import { costFigures } from './cost-figures';
 import { cpuTicks, machineShare } from './machine-share';
 import { stormFigures, throughputFigures } from './measure';
 import { runPhases } from './phases';
@@ -80,7 +82,16 @@ try {
       const throughput = throughputFigures(t.throughput);
       return [
         t.spec.name,
-        { name: t.spec.name, label: t.spec.label, probe: t.probe, storm, throughput, coldStart },
+        {
+          name: t.spec.name,
+          label: t.spec.label,
+          probe: t.probe,
+          storm,
+          throughput,
+          coldStart,
+          // Every target priced at the memory the CDK stack deploys.
+          cost: costFigures(t.storm, DEFAULT_SETTINGS.memorySizeMb),
+        },
       ];
     }),
   ) as Record<TargetName, TargetResult>;

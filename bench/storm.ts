@@ -1,7 +1,19 @@
+import type { GraphRequest } from '../devkit/graph-stub';
 import type { ChildHost } from '../devkit/lambda-host/child-process';
 import { scheduleMessage } from '../devkit/meta/copies';
+import { type StatusShape, scheduleStatuses } from '../devkit/meta/status-webhooks';
+import { seededRandom } from '../devkit/random';
+import { signedPost } from '../devkit/webhook-events';
 import { type Delivery, metaForTarget, type RedeliveryPolicy } from './deliveries';
 import type { MessagePlan } from './workload';
+
+/** Meta's status webhooks for the replies a target's Graph stub accepts during the phase. */
+export interface PhaseStatuses {
+  shape: StatusShape;
+  appSecret: string;
+  /** Registers the listener of accepted replies (undefined: stop listening). */
+  onReply: (listener: ((request: GraphRequest, outboundId: string) => void) | undefined) => void;
+}
 
 /** Long enough for any storm phase; a target that never answers fails the run instead of hanging it. */
 const PHASE_TIMEOUT_MS = 10 * 60_000;
@@ -15,15 +27,44 @@ export async function runStormPhase(
   plans: MessagePlan[],
   policy: RedeliveryPolicy,
   onDelivery: (delivery: Delivery) => void = () => undefined,
-): Promise<{ deliveries: Delivery[]; wallMs: number }> {
+  statuses?: PhaseStatuses,
+): Promise<{ deliveries: Delivery[]; wallMs: number; statusMs: number[] }> {
   const deliveries: Delivery[] = [];
-  const meta = metaForTarget(host, plans, policy, plans[0]?.index ?? 0, (delivery) => {
-    deliveries.push(delivery);
-    onDelivery(delivery);
+  const statusMs: number[] = [];
+  const seed = plans[0]?.index ?? 0;
+  const feed = statuses && {
+    sign: (body: string) => signedPost(body, statuses.appSecret),
+    record: (ms: number) => statusMs.push(ms),
+  };
+  const meta = metaForTarget(
+    host,
+    plans,
+    policy,
+    seed,
+    (delivery) => {
+      deliveries.push(delivery);
+      onDelivery(delivery);
+    },
+    feed,
+  );
+  const random = seededRandom(seed + 1);
+  statuses?.onReply((request, outboundId) => {
+    const recipient = typeof request.body.to === 'string' ? request.body.to : '';
+    const reply = {
+      tenantId: request.phoneNumberId,
+      outboundId,
+      callbackData: request.callbackData,
+      recipient,
+    };
+    scheduleStatuses(meta, reply, random, statuses.shape);
   });
-  for (const plan of plans) scheduleMessage(meta, plan.message, plan.arrivalMs, plan.copies);
-  const started = performance.now();
-  if ((await meta.run(() => true, PHASE_TIMEOUT_MS)) === 'timed-out')
-    throw new Error('storm phase timed out');
-  return { deliveries, wallMs: performance.now() - started };
+  try {
+    for (const plan of plans) scheduleMessage(meta, plan.message, plan.arrivalMs, plan.copies);
+    const started = performance.now();
+    if ((await meta.run(() => true, PHASE_TIMEOUT_MS)) === 'timed-out')
+      throw new Error('storm phase timed out');
+    return { deliveries, wallMs: performance.now() - started, statusMs };
+  } finally {
+    statuses?.onReply(undefined);
+  }
 }

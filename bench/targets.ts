@@ -4,7 +4,7 @@ import {
   localDynamoDbClient,
   type RunningDynamoDb,
 } from '../devkit/dynamodb-local';
-import { type GraphStub, startGraphStub } from '../devkit/graph-stub';
+import { type GraphRequest, type GraphStub, startGraphStub } from '../devkit/graph-stub';
 import { type ChildHost, startChildHost } from '../devkit/lambda-host/child-process';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
 import { HANDLER_ENTRY } from '../lib/bundling';
@@ -56,7 +56,13 @@ export interface RunningTarget {
   storm: PhaseSample[];
   throughput: PhaseSample[];
   probe?: RequestProbe;
+  /** Bytes the target printed to stdout and stderr so far: what CloudWatch Logs would ingest. */
+  logBytes: () => number;
+  /** Registers who hears of each reply the Graph stub accepts (Meta's statuses follow them). */
+  onReply: (listener: ReplyListener | undefined) => void;
 }
+
+type ReplyListener = (request: GraphRequest, outboundId: string) => void;
 
 export interface TargetOptions {
   appSecret: string;
@@ -74,7 +80,8 @@ export async function startTarget(
   const tableName = await tableForTarget(admin, spec.name);
   admin.destroy();
   const proxy = await startCountingProxy(db.endpoint);
-  const graph = await startGraphStub();
+  let replyListener: ReplyListener | undefined;
+  const graph = await startGraphStub({ onAccepted: (request, id) => replyListener?.(request, id) });
   graph.behave(() => ({ kind: 'accept', delayMs: options.graphDelayMs }));
   const env = {
     PATH: process.env.PATH ?? '',
@@ -93,9 +100,14 @@ export async function startTarget(
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  let logBytes = 0;
   const host = await startChildHost({
     env,
     timeoutMs: FUNCTION_TIMEOUT_MS,
+    // Each line as CloudWatch ingests it: its bytes and the newline that ends it.
+    onLog: (line) => {
+      logBytes += Buffer.byteLength(line) + 1;
+    },
     ...(options.profile
       ? {
           bundle: spec.source,
@@ -103,7 +115,19 @@ export async function startTarget(
         }
       : { bundle: spec.bundle }),
   });
-  return { spec, env, proxy, graph, host, storm: [], throughput: [] };
+  return {
+    spec,
+    env,
+    proxy,
+    graph,
+    host,
+    storm: [],
+    throughput: [],
+    logBytes: () => logBytes,
+    onReply: (listener) => {
+      replyListener = listener;
+    },
+  };
 }
 
 export async function stopTarget(target: RunningTarget): Promise<void> {

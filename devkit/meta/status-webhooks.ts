@@ -16,14 +16,16 @@ export interface StatusShape {
 
 /**
  * Meta's usual mix in production, the bench's default: every reply brings `sent`, `delivered` and
- * `read` (users read their answers), here on a compressed clock.
+ * `read` (users read their answers). `sent` comes a second or so after Graph accepted the reply,
+ * well after the reply was recorded, so most statuses find a settled record, as in production;
+ * the gaps after it are compressed.
  */
 export const REALISTIC_STATUSES: StatusShape = {
-  sentAfterMs: [20, 150],
+  sentAfterMs: [300, 1_000],
   deliveredChance: 1,
-  deliveredAfterSentMs: [50, 300],
+  deliveredAfterSentMs: [100, 500],
   readChance: 1,
-  readAfterDeliveredMs: [100, 600],
+  readAfterDeliveredMs: [200, 1_500],
 };
 
 /**
