@@ -49,7 +49,6 @@ export class WebhookDashboard extends Construct {
         width: WIDTH,
         height: HEIGHT,
         left: [
-          serviceMetric(METRIC.webhooksReceived, { label: 'Webhooks received' }),
           serviceMetric(METRIC.messagesClaimed, { label: 'Messages claimed' }),
           serviceMetric(METRIC.signatureRejections, { label: 'Signature rejections' }),
         ],

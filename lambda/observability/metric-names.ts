@@ -3,7 +3,6 @@ export const SERVICE_NAME = 'whatsapp-once';
 export const METRICS_NAMESPACE = 'WhatsappOnce';
 
 export const METRIC = {
-  webhooksReceived: 'WebhooksReceived',
   handshakeRequests: 'HandshakeRequests',
   signatureRejections: 'SignatureRejections',
   /** Requests refused because the secret still holds placeholders: an operator must fill it. */

@@ -27,7 +27,10 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
 
   return {
     claimed(key, attempt, replaced) {
-      logger.info('Message claimed', { ...ids(key), attempt, outcome: 'claimed', replaced_state: replaced });
+      const fields = { ...ids(key), attempt, outcome: 'claimed', replaced_state: replaced };
+      // A first claim is the common case (MessagesClaimed counts it); a takeover is worth a line.
+      if (replaced === undefined) logger.debug('Message claimed', fields);
+      else logger.info('Message claimed', fields);
       count(METRIC.messagesClaimed);
       if (replaced !== undefined) count(METRIC.claimTakeovers, ['replaced', replaced]);
     },
@@ -36,10 +39,13 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       count(METRIC.duplicatesSuppressed, ['reason', reason]);
     },
     inFlightWaitEnded(key, outcome) {
-      logger.info('In-flight wait ended', { ...ids(key), outcome });
+      // The copy already logged its duplicate line; how its wait ended is for tracing.
+      logger.debug('In-flight wait ended', { ...ids(key), outcome });
     },
     replySent(key, attempt) {
-      logger.info('Reply sent', { ...ids(key), attempt, outcome: 'replied' });
+      // The common case, counted by RepliesSent: one INFO line per message would be most of the
+      // log bill. Failures, takeovers and duplicates keep their lines.
+      logger.debug('Reply sent', { ...ids(key), attempt, outcome: 'replied' });
       count(METRIC.repliesSent);
     },
     replyFailed(key, result, willRetry) {

@@ -11,8 +11,9 @@ function observed() {
   const warn = vi.spyOn(logger, 'warn');
   const error = vi.spyOn(logger, 'error');
   const info = vi.spyOn(logger, 'info');
+  const debug = vi.spyOn(logger, 'debug');
   const addMetric = vi.spyOn(metrics, 'addMetric');
-  return { observer: protocolLog(logger, metrics), warn, error, info, addMetric, metrics };
+  return { observer: protocolLog(logger, metrics), warn, error, info, debug, addMetric, metrics };
 }
 
 describe('protocolLog', () => {
@@ -75,5 +76,25 @@ describe('protocolLog', () => {
       operation: 'claim',
       error: { name: 'ThrottlingException', message: 'Rate exceeded' },
     });
+  });
+});
+
+describe('protocolLog at the default level', () => {
+  it('keeps a first claim and a reply sent out of INFO, where they would be most of the log bill', () => {
+    const o = observed();
+    o.observer.claimed(KEY, 1, undefined);
+    o.observer.replySent(KEY, 1);
+    expect(o.info).not.toHaveBeenCalled();
+    expect(o.debug).toHaveBeenCalledWith('Message claimed', expect.objectContaining({ attempt: 1 }));
+    expect(o.debug).toHaveBeenCalledWith('Reply sent', expect.objectContaining({ outcome: 'replied' }));
+  });
+
+  it('logs a takeover claim at INFO', () => {
+    const o = observed();
+    o.observer.claimed(KEY, 2, 'unknown');
+    expect(o.info).toHaveBeenCalledWith(
+      'Message claimed',
+      expect.objectContaining({ attempt: 2, replaced_state: 'unknown' }),
+    );
   });
 });
