@@ -5,7 +5,8 @@ import { MetaDelivery } from '../devkit/meta/meta-delivery';
 import { seededRandom } from '../devkit/random';
 import type { MessagePlan } from './workload';
 
-export type DeliveryKind = 'first' | CopyTiming | 'redelivery';
+/** How a webhook POST came: a message's first delivery, a planned copy, Meta's redelivery, or a status webhook. */
+export type DeliveryKind = 'first' | CopyTiming | 'redelivery' | 'status';
 
 /** One invocation of a target: which message, how it came, its answer and the handler's latency. */
 export interface Delivery {

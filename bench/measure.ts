@@ -12,7 +12,14 @@ export interface PhaseSample {
   wallMs: number;
   /** The wamid each accepted Graph reply quoted. */
   repliesTo: (string | undefined)[];
+  /** Queued mode: each invocation of the worker and redrive functions meanwhile, its duration in ms. */
+  queuedInvocations: Partial<Record<QueuedFunction, number[]>>;
+  queuedCpuMs: Partial<Record<QueuedFunction, number>>;
+  /** SQS requests meanwhile, by operation. */
+  sqs: Record<string, number>;
 }
+
+export type QueuedFunction = 'worker' | 'redrive';
 
 export interface StormFigures {
   messages: number;
@@ -86,7 +93,9 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     latencyFirstUncontendedMs: percentiles(
       deliveries.filter((d) => d.kind === 'first' && !raced.has(d.message)).map((d) => d.ms),
     ),
-    latencyCopiesMs: percentiles(deliveries.filter((d) => d.kind !== 'first').map((d) => d.ms)),
+    latencyCopiesMs: percentiles(
+      deliveries.filter((d) => d.kind !== 'first' && d.kind !== 'status').map((d) => d.ms),
+    ),
     latencyByKindMs: Object.fromEntries(
       kinds.map((kind) => [kind, percentiles(deliveries.filter((d) => d.kind === kind).map((d) => d.ms))]),
     ),
@@ -133,11 +142,12 @@ export function mergeCounts(all: RequestCounts[]): RequestCounts {
   const merged: RequestCounts = {};
   for (const counts of all) {
     for (const [operation, c] of Object.entries(counts)) {
-      const into = merged[operation] ?? { ok: 0, conditionFailed: 0, error: 0 };
+      const into = merged[operation] ?? { ok: 0, conditionFailed: 0, error: 0, capacityUnits: 0 };
       merged[operation] = into;
       into.ok += c.ok;
       into.conditionFailed += c.conditionFailed;
       into.error += c.error;
+      into.capacityUnits += c.capacityUnits;
     }
   }
   return merged;

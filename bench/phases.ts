@@ -108,6 +108,9 @@ async function sampled(
     cpuMs,
     wallMs,
     repliesTo: t.graph.accepted.slice(repliesBefore).map((a) => a.request.inReplyTo),
+    queuedInvocations: {},
+    queuedCpuMs: {},
+    sqs: {},
   };
 }
 

@@ -11,6 +11,7 @@ import { publish, versions } from './publish';
 import { type BenchResult, checkTargets, ratiosTo, type TargetName, type TargetResult } from './results';
 import { settingsFrom } from './settings';
 import { OURS_BUNDLE, type RunningTarget, SPECS, startTarget, stopTarget } from './targets';
+import { usageOf } from './usage';
 
 /**
  * `npm run bench`: this project's bundle, the Powertools idempotency baseline and a no-dedup handler,
@@ -80,7 +81,15 @@ try {
       const throughput = throughputFigures(t.throughput);
       return [
         t.spec.name,
-        { name: t.spec.name, label: t.spec.label, probe: t.probe, storm, throughput, coldStart },
+        {
+          name: t.spec.name,
+          label: t.spec.label,
+          probe: t.probe,
+          storm,
+          usage: usageOf(t.storm),
+          throughput,
+          coldStart,
+        },
       ];
     }),
   ) as Record<TargetName, TargetResult>;
