@@ -1,45 +1,50 @@
-import { billedMs, type CostPerMillion, type CostUsage, costPerMillionMessages } from './cost';
-import { requestUnits } from './cost-units';
-import { mergeCounts, type PhaseSample } from './measure';
+import { type CostPerMillion, type CostUsage, costPerMillionMessages } from './cost';
+import type { PhaseSample } from './measure';
+import type { TargetUsage } from './results';
 import { ratio, sum } from './stats';
+import { gbSeconds } from './usage';
 
-/** What a target's storm cost, per message and per million messages, statuses included. */
+/** What a target's storm cost, per message and per million messages, Meta's statuses included. */
 export interface CostFigures {
   usage: CostUsage;
   statusesPerMessage: number;
   writeUnitsPerMessage: number;
   readUnitsPerMessage: number;
   logBytesPerMessage: number;
+  /** One message answered once with its three statuses, nothing else running (bench/log-probe.ts). */
+  steadyLogBytesPerMessage: number;
   cost: CostPerMillion;
 }
 
 /**
- * The storm's usage as AWS would bill it: one API Gateway request and one invocation per webhook
- * POST (messages, copies, redeliveries and statuses), each invocation's handler time rounded up to
- * the ms at the deployed memory, the proxy's requests as request units, and every byte printed.
+ * The storm's usage as AWS would bill it (bench/usage.ts counts it: one API Gateway request per
+ * webhook POST, every function's billed duration, DynamoDB's own request units, SQS requests), plus
+ * every byte the target printed, priced per million messages.
  */
-export function costFigures(samples: PhaseSample[], memoryMb: number): CostFigures {
-  const messages = sum(samples.map((s) => s.plans.length));
-  const handlerMs = samples.flatMap((s) => [...s.deliveries.map((d) => d.ms), ...s.statusMs]);
-  const statuses = sum(samples.map((s) => s.statusMs.length));
-  const units = requestUnits(mergeCounts(samples.map((s) => s.requests)));
-  const logBytes = sum(samples.map((s) => s.logBytes));
+export function costFigures(
+  samples: PhaseSample[],
+  target: TargetUsage,
+  steadyLogBytes: number,
+): CostFigures {
+  const functions = Object.values(target.lambda);
+  const operations = Object.values(target.dynamoDb);
   const usage: CostUsage = {
-    messages,
-    apiRequests: handlerMs.length,
-    invocations: handlerMs.length,
-    billedMs: billedMs(handlerMs),
-    memoryMb,
-    ...units,
-    logBytes,
-    sqsRequests: 0,
+    messages: target.messages,
+    apiRequests: target.apiGatewayRequests,
+    invocations: sum(functions.map((f) => f.invocations)),
+    gbSeconds: sum(functions.map(gbSeconds)),
+    writeUnits: sum(operations.map((o) => o.writeUnits)),
+    readUnits: sum(operations.map((o) => o.readUnits)),
+    logBytes: sum(samples.map((s) => s.logBytes ?? 0)),
+    sqsRequests: sum(Object.values(target.sqs)),
   };
   return {
     usage,
-    statusesPerMessage: ratio(statuses, messages),
-    writeUnitsPerMessage: ratio(units.writeUnits, messages),
-    readUnitsPerMessage: ratio(units.readUnits, messages),
-    logBytesPerMessage: ratio(logBytes, messages),
+    statusesPerMessage: ratio(target.statusWebhooks, target.messages),
+    writeUnitsPerMessage: ratio(usage.writeUnits, usage.messages),
+    readUnitsPerMessage: ratio(usage.readUnits, usage.messages),
+    logBytesPerMessage: ratio(usage.logBytes, usage.messages),
+    steadyLogBytesPerMessage: steadyLogBytes,
     cost: costPerMillionMessages(usage),
   };
 }

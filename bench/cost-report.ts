@@ -1,5 +1,6 @@
 import { COST_PARTS, type CostPart } from './cost';
 import type { BenchResult, TargetName, TargetResult } from './results';
+import { sum } from './stats';
 
 const PART_LABEL: Record<CostPart, string> = {
   apiGateway: 'API Gateway HTTP API requests',
@@ -31,8 +32,18 @@ const ROWS: Row[] = [
     figure: 'DynamoDB write / read request units per message',
     cell: (t) => `${n(t.cost.writeUnitsPerMessage)} / ${n(t.cost.readUnitsPerMessage)}`,
   },
-  { figure: 'billed Lambda ms per message', cell: (t) => n(perMessage(t, t.cost.usage.billedMs), 1) },
-  { figure: 'log bytes per message', cell: (t) => n(t.cost.logBytesPerMessage, 0) },
+  {
+    figure: 'billed Lambda ms per message',
+    cell: (t) => n(perMessage(t, sum(Object.values(t.usage.lambda).map((f) => f.billedMs))), 1),
+  },
+  {
+    figure: 'log bytes per message, storm (copies, waits, takeovers)',
+    cell: (t) => n(t.cost.logBytesPerMessage, 0),
+  },
+  {
+    figure: 'log bytes per message, steady state (one delivery, three statuses)',
+    cell: (t) => n(t.cost.steadyLogBytesPerMessage, 0),
+  },
   ...COST_PARTS.map((part) => ({
     figure: `${PART_LABEL[part]}, $ per million messages`,
     cell: (t: TargetResult) => usd(t.cost.cost.parts[part]),

@@ -11,9 +11,8 @@ export interface CostUsage {
   apiRequests: number;
   /** Lambda invocations of every function of the target (the webhook, and the worker in queued mode). */
   invocations: number;
-  /** Summed billed duration: each invocation's handler time rounded up to the next ms. */
-  billedMs: number;
-  memoryMb: number;
+  /** Billed duration (each invocation rounded up to the ms) times memory, over every function. */
+  gbSeconds: number;
   writeUnits: number;
   readUnits: number;
   /** Bytes the functions wrote to stdout and stderr (what CloudWatch Logs ingests from them). */
@@ -42,11 +41,10 @@ export interface CostPerMillion {
 export function costPerMillionMessages(usage: CostUsage): CostPerMillion {
   const perMessage = (count: number) => (usage.messages > 0 ? count / usage.messages : 0);
   const million = (count: number, usdPerUnit: number) => perMessage(count) * 1_000_000 * usdPerUnit;
-  const gbSeconds = (usage.billedMs / 1_000) * (usage.memoryMb / 1_024);
   const parts: Record<CostPart, number> = {
     apiGateway: million(usage.apiRequests, PRICES.apiGatewayHttpRequest.usd),
     lambdaRequests: million(usage.invocations, PRICES.lambdaRequest.usd),
-    lambdaDuration: million(gbSeconds, PRICES.lambdaArmGbSecond.usd),
+    lambdaDuration: million(usage.gbSeconds, PRICES.lambdaArmGbSecond.usd),
     dynamoDbWrites: million(usage.writeUnits, PRICES.dynamoDbWriteRequestUnit.usd),
     dynamoDbReads: million(usage.readUnits, PRICES.dynamoDbReadRequestUnit.usd),
     logs: million(usage.logBytes / BYTES_PER_GB, PRICES.cloudWatchLogsIngestedGb.usd),
@@ -54,7 +52,3 @@ export function costPerMillionMessages(usage: CostUsage): CostPerMillion {
   };
   return { parts, totalUsd: COST_PARTS.reduce((sum, part) => sum + parts[part], 0) };
 }
-
-/** Lambda bills each invocation's duration rounded up to the next millisecond. */
-export const billedMs = (handlerMs: readonly number[]): number =>
-  handlerMs.reduce((sum, ms) => sum + Math.max(1, Math.ceil(ms)), 0);

@@ -6,7 +6,8 @@ import { type MetaItem, webhookBody } from '../devkit/meta/webhook-body';
 import { seededRandom } from '../devkit/random';
 import type { MessagePlan } from './workload';
 
-export type DeliveryKind = 'first' | CopyTiming | 'redelivery';
+/** How a webhook POST came: a message's first delivery, a planned copy, Meta's redelivery, or a status webhook. */
+export type DeliveryKind = 'first' | CopyTiming | 'redelivery' | 'status';
 
 /** One invocation of a target: which message, how it came, its answer and the handler's latency. */
 export interface Delivery {
@@ -36,11 +37,11 @@ const metaOptions = (policy: RedeliveryPolicy): MetaOptions => ({
   maxTries: policy.delaysMs.length + 1,
 });
 
-/** Status webhooks the bench delivers: signed like Meta signs them, counted apart from messages. */
+/** Status webhooks the bench delivers: signed like Meta signs them, each recorded as a `status` delivery. */
 export interface StatusFeed {
   sign: (body: string) => unknown;
-  /** The handler latency of each status delivery, in ms. */
-  record: (ms: number) => void;
+  /** The message whose reply the status is about (by the reply's outbound wamid). */
+  messageOf: (outboundId: string) => number;
 }
 
 /**
@@ -57,11 +58,11 @@ export function metaForTarget(
   statuses?: StatusFeed,
 ): MetaDelivery {
   const byWamid = new Map(plans.map((plan) => [plan.wamid, plan]));
-  const deliverStatus = async (item: MetaItem) => {
+  const deliverStatus = async (item: MetaItem & { kind: 'status' }) => {
     if (statuses === undefined) throw new Error('no status feed for this phase');
     const body = webhookBody([item], Math.floor(Date.now() / 1_000));
     const { status, ms } = await host.invoke(statuses.sign(body));
-    statuses.record(ms);
+    record({ message: statuses.messageOf(item.status.outboundId), kind: 'status', status, ms });
     return { kind: 'answered' as const, status };
   };
   return new MetaDelivery(

@@ -10,13 +10,18 @@ export interface PhaseSample {
   requests: RequestCounts;
   cpuMs: number;
   wallMs: number;
-  /** Handler latency of each status webhook delivered in the phase (Meta's sent/delivered/read). */
-  statusMs: number[];
-  /** Bytes the target printed meanwhile. */
-  logBytes: number;
+  /** Bytes the target printed meanwhile (what CloudWatch Logs would ingest); absent: not counted. */
+  logBytes?: number;
   /** The wamid each accepted Graph reply quoted. */
   repliesTo: (string | undefined)[];
+  /** Queued mode: each invocation of the worker and redrive functions meanwhile, its duration in ms. */
+  queuedInvocations: Partial<Record<QueuedFunction, number[]>>;
+  queuedCpuMs: Partial<Record<QueuedFunction, number>>;
+  /** SQS requests meanwhile, by operation. */
+  sqs: Record<string, number>;
 }
+
+export type QueuedFunction = 'worker' | 'redrive';
 
 export interface StormFigures {
   messages: number;
@@ -90,15 +95,13 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     latencyFirstUncontendedMs: percentiles(
       deliveries.filter((d) => d.kind === 'first' && !raced.has(d.message)).map((d) => d.ms),
     ),
-    latencyCopiesMs: percentiles(deliveries.filter((d) => d.kind !== 'first').map((d) => d.ms)),
+    latencyCopiesMs: percentiles(
+      deliveries.filter((d) => d.kind !== 'first' && d.kind !== 'status').map((d) => d.ms),
+    ),
     latencyByKindMs: Object.fromEntries(
       kinds.map((kind) => [kind, percentiles(deliveries.filter((d) => d.kind === kind).map((d) => d.ms))]),
     ),
-    // Status webhooks are deliveries too: their CPU is in the phase's, so they count here.
-    cpuMsPerDelivery: ratio(
-      sum(samples.map((s) => s.cpuMs)),
-      deliveries.length + sum(samples.map((s) => s.statusMs.length)),
-    ),
+    cpuMsPerDelivery: ratio(sum(samples.map((s) => s.cpuMs)), deliveries.length),
     cpuMsPerMessage: ratio(sum(samples.map((s) => s.cpuMs)), plans.length),
     handlerMsPerMessage: ratio(sum(deliveries.map((d) => d.ms)), plans.length),
     repliesPerMessage: ratio(sum([...replies.values()]), plans.length),
@@ -141,11 +144,12 @@ export function mergeCounts(all: RequestCounts[]): RequestCounts {
   const merged: RequestCounts = {};
   for (const counts of all) {
     for (const [operation, c] of Object.entries(counts)) {
-      const into = merged[operation] ?? { ok: 0, conditionFailed: 0, error: 0 };
+      const into = merged[operation] ?? { ok: 0, conditionFailed: 0, error: 0, capacityUnits: 0 };
       merged[operation] = into;
       into.ok += c.ok;
       into.conditionFailed += c.conditionFailed;
       into.error += c.error;
+      into.capacityUnits += c.capacityUnits;
     }
   }
   return merged;

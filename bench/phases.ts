@@ -1,6 +1,7 @@
 import { REALISTIC_STATUSES } from '../devkit/meta/status-webhooks';
 import { countsBetween } from './counting-proxy';
 import type { Delivery } from './deliveries';
+import { steadyLogBytes } from './log-probe';
 import type { PhaseSample } from './measure';
 import { probeRequests } from './probe';
 import type { BenchSettings } from './settings';
@@ -44,6 +45,12 @@ export async function runPhases(all: RunningTarget[], context: PhaseContext): Pr
         return [single, contended];
       },
       { repeats: settings.probeRepeats, inFlightAfterMs: settings.graphDelayMs / 2, policy },
+    );
+    context.progress(`log probe ${t.spec.label}`);
+    t.steadyLogBytes = await steadyLogBytes(
+      t,
+      plans(t, 'l', 5, settings.seed - 3, 700_000),
+      context.appSecret,
     );
   }
 
@@ -96,9 +103,7 @@ async function sampled(
   phasePlans: MessagePlan[],
   context: PhaseContext,
   phase: string,
-  run: (
-    onDelivery: (d: Delivery) => void,
-  ) => Promise<{ deliveries: Delivery[]; wallMs: number; statusMs?: number[] }>,
+  run: (onDelivery: (d: Delivery) => void) => Promise<{ deliveries: Delivery[]; wallMs: number }>,
 ): Promise<PhaseSample> {
   context.onPhase();
   const requestsBefore = t.proxy.snapshot();
@@ -106,11 +111,7 @@ async function sampled(
   const cpuBefore = await t.host.cpuMs();
   const logBytesBefore = t.logBytes();
   let done = 0;
-  const {
-    deliveries,
-    wallMs,
-    statusMs = [],
-  } = await run(() => {
+  const { deliveries, wallMs } = await run(() => {
     done++;
     context.progress(`${phase} · ${t.spec.label} · ${done} deliveries · ${phasePlans.length} messages`);
   });
@@ -121,9 +122,11 @@ async function sampled(
     requests: countsBetween(requestsBefore, t.proxy.snapshot()),
     cpuMs,
     wallMs,
-    statusMs,
     logBytes: t.logBytes() - logBytesBefore,
     repliesTo: t.graph.accepted.slice(repliesBefore).map((a) => a.request.inReplyTo),
+    queuedInvocations: {},
+    queuedCpuMs: {},
+    sqs: {},
   };
 }
 

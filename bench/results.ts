@@ -8,11 +8,56 @@ import { ratio } from './stats';
 
 export type TargetName = 'ours' | 'baseline' | 'none';
 
+/** The Lambda functions a target deploys: the webhook always; queued mode adds the worker and redrive. */
+export type FunctionRole = 'webhook' | 'worker' | 'redrive';
+
+export interface FunctionUsage {
+  invocations: number;
+  /** Each invocation's duration rounded up to the next 1 ms (Lambda's billing granularity), summed. */
+  billedMs: number;
+  /** The function's deployed memory (lib/settings.ts): GB-seconds = billedMs / 1000 * memoryMb / 1024. */
+  memoryMb: number;
+  /** User + system CPU time of the function's host process over the same invocations. */
+  cpuMs: number;
+}
+
+/** One DynamoDB operation's requests and request units (a failed conditional write is billed as a write). */
+export interface DynamoDbOperationUsage {
+  requests: number;
+  conditionFailed: number;
+  errors: number;
+  writeUnits: number;
+  readUnits: number;
+}
+
+/**
+ * The raw counts a target used over the storm phase (every round), for pricing per message
+ * (bench/cost.ts): what API Gateway, Lambda, DynamoDB and SQS would bill. Stream reads by Lambda
+ * are free and not counted; the webhook's statuses are API Gateway requests and webhook invocations.
+ */
+export interface TargetUsage {
+  messages: number;
+  /** Messages with at least one reply accepted by the Graph stub. */
+  messagesAnswered: number;
+  /** Every webhook POST: first deliveries, copies, Meta's redeliveries and status webhooks. */
+  apiGatewayRequests: number;
+  statusWebhooks: number;
+  lambda: Partial<Record<FunctionRole, FunctionUsage>>;
+  /** By operation (PutItem, UpdateItem, GetItem...), all functions of the target together. */
+  dynamoDb: Record<string, DynamoDbOperationUsage>;
+  /** Where the units come from: DynamoDB Local's own ReturnConsumedCapacity figures, see counting-proxy.ts. */
+  capacityUnitsSource: string;
+  /** SQS requests by operation (queued mode's re-drives): SendMessage, ReceiveMessage, DeleteMessageBatch. */
+  sqs: Record<string, number>;
+}
+
 export interface TargetResult {
   name: TargetName;
   label: string;
   probe: RequestProbe;
   storm: StormFigures;
+  /** What the storm phase used, for the cost model. */
+  usage: TargetUsage;
   throughput: ThroughputFigures;
   coldStart: ColdStart;
   /** The storm priced per million messages, Meta's status webhooks included. */

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { startDynamoDbLocal } from '../devkit/dynamodb-local';
-import { DEFAULT_SETTINGS } from '../lib/settings';
 import { bundleBenchTargets } from './bundle';
 import { measureColdStarts } from './cold-start';
 import { costFigures } from './cost-figures';
@@ -13,6 +12,7 @@ import { publish, versions } from './publish';
 import { type BenchResult, checkTargets, ratiosTo, type TargetName, type TargetResult } from './results';
 import { settingsFrom } from './settings';
 import { OURS_BUNDLE, type RunningTarget, SPECS, startTarget, stopTarget } from './targets';
+import { usageOf } from './usage';
 
 /**
  * `npm run bench`: this project's bundle, the Powertools idempotency baseline and a no-dedup handler,
@@ -80,6 +80,7 @@ try {
       if (t.probe === undefined || coldStart === undefined) throw new Error(`${t.spec.name}: phases missing`);
       const storm = stormFigures(t.storm);
       const throughput = throughputFigures(t.throughput);
+      const usage = usageOf(t.storm);
       return [
         t.spec.name,
         {
@@ -87,10 +88,10 @@ try {
           label: t.spec.label,
           probe: t.probe,
           storm,
+          usage,
           throughput,
           coldStart,
-          // Every target priced at the memory the CDK stack deploys.
-          cost: costFigures(t.storm, DEFAULT_SETTINGS.memorySizeMb),
+          cost: costFigures(t.storm, usage, t.steadyLogBytes ?? Number.NaN),
         },
       ];
     }),

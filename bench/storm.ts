@@ -28,13 +28,14 @@ export async function runStormPhase(
   policy: RedeliveryPolicy,
   onDelivery: (delivery: Delivery) => void = () => undefined,
   statuses?: PhaseStatuses,
-): Promise<{ deliveries: Delivery[]; wallMs: number; statusMs: number[] }> {
+): Promise<{ deliveries: Delivery[]; wallMs: number }> {
   const deliveries: Delivery[] = [];
-  const statusMs: number[] = [];
   const seed = plans[0]?.index ?? 0;
+  const byWamid = new Map(plans.map((plan) => [plan.wamid, plan.index]));
+  const messageOfReply = new Map<string, number>();
   const feed = statuses && {
     sign: (body: string) => signedPost(body, statuses.appSecret),
-    record: (ms: number) => statusMs.push(ms),
+    messageOf: (outboundId: string) => messageOfReply.get(outboundId) ?? -1,
   };
   const meta = metaForTarget(
     host,
@@ -56,6 +57,7 @@ export async function runStormPhase(
       callbackData: request.callbackData,
       recipient,
     };
+    messageOfReply.set(outboundId, byWamid.get(request.inReplyTo ?? '') ?? -1);
     scheduleStatuses(meta, reply, random, statuses.shape);
   });
   try {
@@ -63,7 +65,7 @@ export async function runStormPhase(
     const started = performance.now();
     if ((await meta.run(() => true, PHASE_TIMEOUT_MS)) === 'timed-out')
       throw new Error('storm phase timed out');
-    return { deliveries, wallMs: performance.now() - started, statusMs };
+    return { deliveries, wallMs: performance.now() - started };
   } finally {
     statuses?.onReply(undefined);
   }

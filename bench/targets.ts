@@ -56,6 +56,8 @@ export interface RunningTarget {
   storm: PhaseSample[];
   throughput: PhaseSample[];
   probe?: RequestProbe;
+  /** Log bytes of one message answered once, with its three statuses, alone (bench/log-probe.ts). */
+  steadyLogBytes?: number;
   /** Bytes the target printed to stdout and stderr so far: what CloudWatch Logs would ingest. */
   logBytes: () => number;
   /** Registers who hears of each reply the Graph stub accepts (Meta's statuses follow them). */

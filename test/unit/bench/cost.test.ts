@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { billedMs, type CostUsage, costPerMillionMessages } from '../../../bench/cost';
-import { CONSISTENT_GET, requestUnits } from '../../../bench/cost-units';
+import { type CostUsage, costPerMillionMessages } from '../../../bench/cost';
 import { PRICES } from '../../../bench/prices';
 
 const NOTHING: CostUsage = {
   messages: 1_000,
   apiRequests: 0,
   invocations: 0,
-  billedMs: 0,
-  memoryMb: 512,
+  gbSeconds: 0,
   writeUnits: 0,
   readUnits: 0,
   logBytes: 0,
@@ -33,12 +31,10 @@ describe('costPerMillionMessages', () => {
     expect(parts.sqs).toBeCloseTo(0.8, 10);
   });
 
-  it('bills duration in GB-seconds at the configured memory', () => {
+  it('bills duration in GB-seconds on arm64', () => {
     // 1,000 messages x 100 ms at 512 MB = 0.05 GB-s per message, 50,000 GB-s per million.
-    const { parts } = costPerMillionMessages({ ...NOTHING, billedMs: 100_000, memoryMb: 512 });
-    expect(parts.lambdaDuration).toBeCloseTo(50_000 * PRICES.lambdaArmGbSecond.usd, 10);
-    const doubled = costPerMillionMessages({ ...NOTHING, billedMs: 100_000, memoryMb: 1_024 });
-    expect(doubled.parts.lambdaDuration).toBeCloseTo(2 * parts.lambdaDuration, 10);
+    const { parts } = costPerMillionMessages({ ...NOTHING, gbSeconds: 50 });
+    expect(parts.lambdaDuration).toBeCloseTo(50_000 * 0.0000133334, 10);
   });
 
   it('prices log bytes as ingested decimal gigabytes', () => {
@@ -54,40 +50,6 @@ describe('costPerMillionMessages', () => {
 
   it('prices nothing when no message was carried', () => {
     expect(costPerMillionMessages({ ...NOTHING, messages: 0, apiRequests: 10 }).totalUsd).toBe(0);
-  });
-});
-
-describe('billedMs', () => {
-  it('rounds each invocation up to the next millisecond, at least one', () => {
-    expect(billedMs([0.2, 1, 1.01, 49.5])).toBe(1 + 1 + 2 + 50);
-  });
-});
-
-describe('requestUnits', () => {
-  it('bills a refused conditional write like a successful one and skips failed requests', () => {
-    const units = requestUnits({
-      PutItem: { ok: 3, conditionFailed: 2, error: 1 },
-      UpdateItem: { ok: 4, conditionFailed: 1, error: 0 },
-      DeleteItem: { ok: 1, conditionFailed: 0, error: 0 },
-    });
-    expect(units).toEqual({ writeUnits: 11, readUnits: 0 });
-  });
-
-  it('bills an eventually consistent read half a unit and a consistent one a whole unit', () => {
-    const units = requestUnits({
-      GetItem: { ok: 4, conditionFailed: 0, error: 2 },
-      [CONSISTENT_GET]: { ok: 3, conditionFailed: 0, error: 0 },
-    });
-    expect(units).toEqual({ writeUnits: 0, readUnits: 2 + 3 });
-  });
-
-  it('prices the stream reads of a Lambda trigger at nothing', () => {
-    const units = requestUnits({ GetRecords: { ok: 9, conditionFailed: 0, error: 0 } });
-    expect(units).toEqual({ writeUnits: 0, readUnits: 0 });
-  });
-
-  it('refuses an operation it has no price for', () => {
-    expect(() => requestUnits({ Query: { ok: 1, conditionFailed: 0, error: 0 } })).toThrow(/Query/);
   });
 });
 
