@@ -33,6 +33,32 @@ export async function readSink(
   });
 }
 
+/** How long the simulator waits for a queued server's replies, and then for any duplicate of them. */
+export const QUEUED_WAIT = { timeoutMs: 30_000, settleMs: 1_500, pollMs: 100 };
+
+/**
+ * The sink's record once every message of `expected` has a reply (or `timeoutMs` passed), then again
+ * after `settleMs`: in queued mode the webhook answers before the worker replies, and a duplicate
+ * reply would come after the first. A few stream polls of settling is what can be observed, not a proof.
+ */
+export async function awaitReplies(
+  sinkUrl: string | undefined,
+  prefix: string,
+  expected: string[],
+  wait = QUEUED_WAIT,
+): Promise<SeenReply[] | undefined> {
+  const started = Date.now();
+  for (;;) {
+    const seen = await readSink(sinkUrl, prefix);
+    if (seen === undefined) return undefined;
+    const answered = new Set(seen.map((reply) => reply.inReplyTo));
+    if (expected.every((id) => answered.has(id)) || Date.now() - started > wait.timeoutMs) break;
+    await new Promise((resolve) => setTimeout(resolve, wait.pollMs));
+  }
+  await new Promise((resolve) => setTimeout(resolve, wait.settleMs));
+  return readSink(sinkUrl, prefix);
+}
+
 export function countByMessage(replies: SeenReply[] | undefined): Map<string, number> | undefined {
   if (replies === undefined) return undefined;
   const counts = new Map<string, number>();
