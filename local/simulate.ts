@@ -52,7 +52,9 @@ async function main(): Promise<number> {
     failed = results.some((result) => result.problems.length > 0);
   }
 
-  if (target.replyMode === 'queued') say('Waiting for the worker to reply to every message (queued mode)...');
+  if (target.replyMode === 'queued') {
+    say('Waiting for the worker to reply to every message (queued mode; a re-drive can take a minute)...');
+  }
   const seen =
     target.replyMode === 'queued'
       ? await awaitReplies(target.sinkUrl, sim.prefix, sim.record.expectingReply())

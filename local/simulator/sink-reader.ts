@@ -33,8 +33,13 @@ export async function readSink(
   });
 }
 
-/** How long the simulator waits for a queued server's replies, and then for any duplicate of them. */
-export const QUEUED_WAIT = { timeoutMs: 30_000, settleMs: 1_500, pollMs: 100 };
+/**
+ * How long the simulator waits for a queued server's replies, and then for any duplicate of them.
+ * Most replies come within a stream poll and the bot; one whose lease looked taken (a store write
+ * that timed out and landed, on a busy machine) comes from a re-drive once that lease is over: the
+ * worker's 60 s timeout plus the takeover grace. The wait covers that, twice over.
+ */
+export const QUEUED_WAIT = { timeoutMs: 150_000, settleMs: 1_500, pollMs: 100 };
 
 /**
  * The sink's record once every message of `expected` has a reply (or `timeoutMs` passed), then again
