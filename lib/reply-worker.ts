@@ -10,8 +10,8 @@ import { parseWorkerConfig } from '../lambda/config/config';
 import { ENV } from '../lambda/config/env-names';
 import { WORKER_LOGICAL_ID } from './identifiers';
 import { ServiceFunction } from './service-function';
-import { stageNames } from './stage-names';
 import type { StackSettings } from './settings';
+import { stageNames } from './stage-names';
 
 /** The worker reads a record (GetItem) and takes and settles its fenced lease (UpdateItem); it never puts. */
 export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
