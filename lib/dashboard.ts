@@ -125,6 +125,7 @@ function queuedWidgets(queued: WebhookDashboardProps['queued']): GraphWidget[] {
       ],
       right: [
         queued.worker.metric('IteratorAge', { ...max, label: 'Iterator age (ms)' }),
+        serviceMetric(METRIC.leasesTaken, { label: 'Leases taken' }),
         serviceMetric(METRIC.leasesLost, { label: 'Leases lost' }),
       ],
     }),

@@ -95,6 +95,10 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       logger.error('Reply failed after Graph accepted it', { ...ids(key), codes: status.errorCodes });
       count(METRIC.replyFailures, ['class', asyncFailureClass(key, status.errorCodes)]);
     },
+    leaseTaken(key, attempt) {
+      logger.info('Worker lease taken', { ...ids(key), attempt });
+      count(METRIC.leasesTaken);
+    },
     leaseLost(key, observedAttempt, current) {
       logger.info('Worker lease refused', {
         ...ids(key),
