@@ -7,7 +7,7 @@ import { graphReplySender } from '../adapters/graph-reply-sender';
 import { createSqsClient } from '../adapters/sqs-client';
 import { sqsRedriveQueue } from '../adapters/sqs-redrive-queue';
 import { parseWorkerConfig, type WorkerConfig } from '../config/config';
-import { secretsProvider } from '../config/secrets';
+import { graphCredentials, secretsProvider } from '../config/secrets';
 import { defaultBot } from '../domain/default-bot';
 import type { WorkerDeps } from '../domain/deliver-queued';
 import { ownerPace } from '../domain/owner-pace';
@@ -46,7 +46,7 @@ export function buildWorker(
   const graph = graphReplySender({
     baseUrl: config.graphBaseUrl,
     version: config.graphVersion,
-    accessToken: async () => (await secrets.current()).accessToken,
+    ...graphCredentials(secrets),
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
   });
   return {
