@@ -20,6 +20,14 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
   const fetchImpl = options.fetch ?? globalThis.fetch;
   return {
     async send(reply: OutboundReply): Promise<SendResult> {
+      const request = messageBody(reply);
+      if (request === undefined) {
+        return {
+          kind: 'permanent',
+          code: undefined,
+          detail: `reply kind ${reply.part.kind} not supported yet`,
+        };
+      }
       const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(reply.tenantId)}/messages`;
       // Outside the try: a failure to get the token is not a send with an unknown outcome.
       const accessToken = await options.accessToken();
@@ -31,7 +39,7 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
             authorization: `Bearer ${accessToken}`,
             'content-type': 'application/json',
           },
-          body: JSON.stringify(messageBody(reply)),
+          body: JSON.stringify(request),
           signal: AbortSignal.timeout(reply.timeoutMs),
         });
       } catch (error) {
@@ -72,13 +80,14 @@ async function rejectedToken(
 }
 
 function messageBody(reply: OutboundReply) {
+  if (reply.part.kind !== 'text') return undefined;
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
     to: reply.to,
     type: 'text',
     context: { message_id: reply.inReplyTo },
-    text: { preview_url: false, body: reply.text },
+    text: { preview_url: reply.part.previewUrl ?? false, body: reply.part.body },
     ...(reply.callbackData === undefined ? {} : { biz_opaque_callback_data: reply.callbackData }),
   };
 }

@@ -188,7 +188,7 @@ describe('deliverQueued', () => {
 
   it('releases and re-drives when the bot throws', async () => {
     const w = await workerFixture();
-    w.deps.bot = { answers: () => true, compose: () => Promise.reject(new Error('LLM down')) };
+    w.deps.bot = { compose: () => Promise.reject(new Error('LLM down')) };
     expect(await w.run(1)).toEqual({ kind: 'redrive-scheduled', reason: 'retryable' });
     expect(w.record()).toMatchObject({ state: 'released' });
     expect(w.sent).toHaveLength(0);
