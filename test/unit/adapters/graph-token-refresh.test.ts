@@ -12,7 +12,7 @@ import type { OutboundReply } from '../../../lambda/domain/ports';
 const REPLY: OutboundReply = {
   tenantId: '106540352242922',
   to: '16505551234',
-  text: 'hello',
+  part: { kind: 'text', body: 'hello' },
   inReplyTo: 'wamid.IN',
   callbackData: undefined,
   timeoutMs: 1_000,
