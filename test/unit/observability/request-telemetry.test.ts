@@ -10,7 +10,11 @@ import { requestTelemetry } from '../../../lambda/observability/request-telemetr
 function printed() {
   const lines: string[] = [];
   const capture = (chunk: unknown) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     return true;
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
