@@ -67,10 +67,10 @@ describe('the Powertools idempotency baseline of the bench', () => {
     );
 
     expect(first).toEqual({
-      PutItem: { ok: 1, conditionFailed: 0, error: 0 },
-      UpdateItem: { ok: 1, conditionFailed: 0, error: 0 },
+      PutItem: { ok: 1, conditionFailed: 0, error: 0, capacityUnits: 1 },
+      UpdateItem: { ok: 1, conditionFailed: 0, error: 0, capacityUnits: 1 },
     });
-    expect(duplicate).toEqual({ PutItem: { ok: 0, conditionFailed: 1, error: 0 } });
+    expect(duplicate).toEqual({ PutItem: { ok: 0, conditionFailed: 1, error: 0, capacityUnits: 1 } });
     expect(graph.requests.filter((r) => r.inReplyTo === wamid)).toHaveLength(1);
   });
 
