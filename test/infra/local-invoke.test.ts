@@ -73,7 +73,7 @@ describe('the synthesized asset, run like sam local invoke would', () => {
     templatePath = join(outdir, `${STACK_ID}.template.json`);
     asset = findFunctionAsset(templatePath);
     const environment = resolveEnvironment(asset, envVarsFile());
-    const events = sampleEvents(LOCAL_CREDENTIALS);
+    const events = sampleEvents(LOCAL_CREDENTIALS, Date.now() - 5_000);
     local = await invokeLocally({
       asset,
       variables: environment.variables,
