@@ -32,6 +32,9 @@ export interface PlanFigures {
   misses: number;
   terminal: number;
   expectedTerminal: number;
+  /** Terminal records of messages whose 24 h window had closed (counted in `terminal` too). */
+  windowClosed: number;
+  expectedWindowClosed: number;
   ambiguous: AmbiguousFigures;
   dynamoRequests: number;
   dynamoByOperation: Ledger['dynamoRequests'];
@@ -58,6 +61,8 @@ export interface PlanFacts {
   messages: MetaMessage[];
   /** Messages the plan fails permanently (expected terminal, not misses). */
   permanent: Set<string>;
+  /** Messages that arrive with their 24 h window closed (expected terminal window-closed, not misses). */
+  windowClosed: Set<string>;
   copies: number;
   requests: GraphRequest[];
   accepted: { request: GraphRequest; outboundId: string }[];
@@ -81,7 +86,7 @@ export function planFigures(facts: PlanFacts): PlanFigures {
   const failures: PlanFigures['failures'] = [];
   for (const message of facts.messages) {
     const pk = recordKey({ tenantId: message.tenantId, messageId: message.id });
-    const expected = message.expectsReply && !facts.permanent.has(pk) ? 1 : 0;
+    const expected = message.expectsReply && !isTerminal(facts, pk) ? 1 : 0;
     const replies = repliesByPk.get(pk) ?? 0;
     duplicates += Math.max(0, replies - expected);
     misses += Math.max(0, expected - replies);
@@ -92,7 +97,7 @@ export function planFigures(facts: PlanFacts): PlanFigures {
   }
   const records = new Map(facts.records.map((record) => [record.pk, record]));
   const expectedTerminal = facts.messages.filter(
-    (m) => m.expectsReply && facts.permanent.has(recordKey({ tenantId: m.tenantId, messageId: m.id })),
+    (m) => m.expectsReply && isTerminal(facts, recordKey({ tenantId: m.tenantId, messageId: m.id })),
   ).length;
   const dynamoRequests = facts.ledger.dynamoTotal;
   return {
@@ -106,6 +111,8 @@ export function planFigures(facts: PlanFacts): PlanFigures {
     misses,
     terminal: facts.records.filter((r) => r.state === 'failed').length,
     expectedTerminal,
+    windowClosed: facts.records.filter((r) => r.state === 'failed' && facts.windowClosed.has(r.pk)).length,
+    expectedWindowClosed: facts.windowClosed.size,
     ambiguous: ambiguousFigures(facts, records),
     dynamoRequests,
     dynamoByOperation: facts.ledger.dynamoRequests,
@@ -164,6 +171,8 @@ function ambiguousFigures(facts: PlanFacts, records: Map<string, StormRecord>): 
   }
   return figures;
 }
+
+const isTerminal = (facts: PlanFacts, pk: string) => facts.permanent.has(pk) || facts.windowClosed.has(pk);
 
 function countBy(keys: string[]): Map<string, number> {
   const counts = new Map<string, number>();
