@@ -19,6 +19,8 @@ export interface FaultContext {
   random: Random;
   ledger: Ledger;
   startedAt: number;
+  /** The first attempt that sends: 1 inline; 2 queued (the webhook writes 1, the worker's lease takes 2). */
+  firstAttempt: number;
   /** Inbound wamids whose 24 h reply window has closed: Graph refuses a reply with 131047. */
   windowClosed: ReadonlySet<string>;
   /** Queued mode: records of a stream batch whose invocation is to die mid-batch. */
@@ -55,7 +57,7 @@ export function graphBehaviour(ctx: FaultContext, request: GraphRequest): GraphB
   if (inOutage(ctx, g.outage)) return note('graph down (503)', { kind: 'error', status: 503 });
   if (messageId !== undefined && isPermanent(ctx, messageId))
     return note('graph 131047', { kind: 'error', status: 400, code: 131047 });
-  if (attempt === 1 && fixedChance(g.failFirstAttempt ?? 0, ctx.seed, 'fail-first', messageId))
+  if (attempt === ctx.firstAttempt && fixedChance(g.failFirstAttempt ?? 0, ctx.seed, 'fail-first', messageId))
     return note('graph 500 (first attempt)', { kind: 'error', status: 500, code: 131000 });
   if (fixed(g.hangLost, 'hang-lost')) return note('graph hang, lost', { kind: 'hang' });
   if (fixed(g.hangDelivered, 'hang-delivered'))

@@ -4,6 +4,7 @@ import type { MetaMessage } from '../../devkit/meta/webhook-body';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
 import type { Ledger } from './ledger';
+import type { ReplyMode } from './plans';
 import type { StormRecord } from './storm-table';
 
 /** How an ambiguous send ended: the cases where a later delivery could not know whether the reply left. */
@@ -58,6 +59,7 @@ export interface PlanFigures {
 
 export interface PlanFacts {
   plan: string;
+  mode: ReplyMode;
   messages: MetaMessage[];
   /** Messages the plan fails permanently (expected terminal, not misses). */
   permanent: Set<string>;
@@ -118,7 +120,8 @@ export function planFigures(facts: PlanFacts): PlanFigures {
     dynamoByOperation: facts.ledger.dynamoRequests,
     extraInvocations: facts.meta.nonOkPosts,
     answers: facts.meta.answers,
-    retakenMessages: facts.records.filter((r) => r.attempt > 1).length,
+    // Queued mode's worker leases attempt 2 of a record the webhook wrote as attempt 1.
+    retakenMessages: facts.records.filter((r) => r.attempt > (facts.mode === 'queued' ? 2 : 1)).length,
     unsettled: facts.records.filter((r) => r.state !== 'done' && r.state !== 'failed').length,
     gaveUp: facts.meta.gaveUp,
     zombies: facts.ledger.zombies,

@@ -14,7 +14,7 @@ export interface FaultPlan {
     throttle?: number;
     /** Per message: every send fails with 131047 (24 h window closed): a terminal failure. */
     permanentMessages?: number;
-    /** Per message: every send of attempt 1 fails with HTTP 500, so the claim is released. */
+    /** Per message: every send of the first owner (attempt 1 inline, 2 queued) fails with HTTP 500: released. */
     failFirstAttempt?: number;
     /** Per attempt: the reply is delivered at once, the HTTP answer comes after `slowAnswerMs`. */
     slow?: number;
@@ -137,8 +137,8 @@ export const PLANS: FaultPlan[] = [
   },
   {
     name: 'stream-redeliver',
-    summary: '15 % of stream batches go to two invocations at once; 15 % are retried after success',
-    stream: { redeliver: 0.15, retry: 0.15 },
+    summary: '30 % of stream batches go to two invocations at once; 30 % are retried after success',
+    stream: { redeliver: 0.3, retry: 0.3 },
     modes: ['queued'],
   },
   {

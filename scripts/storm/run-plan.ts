@@ -113,6 +113,7 @@ export async function runPlan(
 
   const facts = {
     plan: plan.name,
+    mode: options.mode ?? 'inline',
     messages,
     windowClosed: new Set(
       messages

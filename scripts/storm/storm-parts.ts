@@ -92,6 +92,7 @@ export async function stormParts(options: StormAppOptions) {
     startedAt: Date.now(),
     windowClosed: options.windowClosed,
     dyingBatches: new Map(),
+    firstAttempt: options.mode === 'queued' ? 2 : 1,
     untilTakenOver: (pk, attempt) => table.untilTakenOver(ledger, pk, attempt),
   };
   const clients: DynamoDBClient[] = [];
