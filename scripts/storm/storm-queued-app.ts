@@ -1,25 +1,23 @@
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { startStreamPoller } from '../../devkit/dynamodb-stream-poller';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../devkit/dynamodb-local';
 import { invokeInProcess } from '../../devkit/lambda-host/in-process';
 import type { Invocation } from '../../devkit/lambda-host/invocation-scope';
+import { startLocalSqs } from '../../devkit/local-sqs';
+import { startQueuedRuntime } from '../../devkit/queued-runtime';
+import { sqsRedriveQueue } from '../../lambda/adapters/sqs-redrive-queue';
 import { streamTriggerOf } from '../../lambda/adapters/stream-trigger';
 import { buildWorker } from '../../lambda/app/build-worker';
 import { recordKey } from '../../lambda/domain/messages';
-import type { RedriveQueue } from '../../lambda/domain/ports';
 import { redriveHandler, workerHandler } from '../../lambda/queue-chains';
-import { stormRedriveQueue } from './redrive-queue';
 import { FROZEN_AT_DEADLINE, type StormApp, type StormAppOptions, type StormParts } from './storm-parts';
 import { webhookFunction } from './webhook-function';
-import { redriveFaults, streamFault } from './worker-faults';
-
-/** The mapping's batch size and filter, as the stack sets them (lib/reply-worker.ts). */
-const STREAM_BATCH_SIZE = 20;
-const isQueued = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.state?.S === 'queued';
+import { faultyRedrives, streamFault } from './worker-faults';
 
 /**
  * Queued mode: the webhook (REPLY_MODE=queued) writes the outbox claim and answers; the table's real
- * stream on DynamoDB Local is polled into the worker function (devkit poller, Lambda's mapping
- * semantics), and re-drives go through a delayed in-memory SQS into the redrive function. Every
+ * stream on DynamoDB Local is polled into the worker function, and re-drives go through a local SQS
+ * queue into the redrive function (devkit/queued-runtime.ts, the one shared with npm start). Every
  * function is the real handler in warm containers, one invocation each with a deadline, with the
  * plan's faults at its ports; the stream and the queue add their own (duplicate batches, retries,
  * early re-drives).
@@ -29,16 +27,16 @@ export async function startQueuedStormApp(parts: StormParts, options: StormAppOp
   const webhook = webhookFunction(parts, { ...parts.env, REPLY_MODE: 'queued' });
   const busy = new Set<Invocation>();
 
-  // The redrive function consumes the queue the worker writes to: a forward breaks the circle.
-  let redrives: ReturnType<typeof stormRedriveQueue> | undefined;
-  const redrive: RedriveQueue = {
-    schedule: (key, attempt, delay) => {
-      ledger.trace(recordKey(key), `re-drive of attempt ${attempt} scheduled in ${delay} s`);
-      if (!redrives) throw new Error('re-drive queue not started');
-      return redrives.queue.schedule(key, attempt, delay);
-    },
-  };
-  const workerEnv = { ...parts.env, REDRIVE_QUEUE_URL: 'https://sqs.us-east-1.example/000000000000/storm' };
+  // The re-drive queue speaks SQS's SendMessage; the worker's own SQS adapter writes to it, through
+  // the plan's re-drive faults (early, twice).
+  const sqs = await startLocalSqs();
+  const sqsClient = new SQSClient({
+    endpoint: sqs.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const redrive = faultyRedrives(ctx, sqsRedriveQueue(sqsClient, sqs.queueUrl));
+  const workerEnv = { ...parts.env, REDRIVE_QUEUE_URL: sqs.queueUrl };
   const workerApp = () =>
     buildWorker(workerEnv, { dynamoDb: parts.faultyClient(), ...parts.ports(), redrive });
   const onStream = containers(() => workerHandler(workerApp()));
@@ -62,11 +60,6 @@ export async function startQueuedStormApp(parts: StormParts, options: StormAppOp
     return outcome.result;
   }
 
-  redrives = stormRedriveQueue(async (event) => {
-    const response = await run(onRedrive, event);
-    return response ?? { batchItemFailures: [] };
-  }, redriveFaults(ctx));
-
   const deliver = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     try {
       return (await run(onStream, event)) ?? { batchItemFailures: [] };
@@ -80,12 +73,13 @@ export async function startQueuedStormApp(parts: StormParts, options: StormAppOp
       const trigger = streamTriggerOf(record);
       return trigger.kind === 'trigger' ? [recordKey(trigger.key)] : [];
     });
-  const poller = await startStreamPoller({
+  const runtime = await startQueuedRuntime({
     endpoint: options.endpoint,
     tableName: parts.table.tableName,
-    batchSize: STREAM_BATCH_SIZE,
-    filter: isQueued,
-    handler: async (event) => {
+    queue: sqs,
+    redrive: (event) => run(onRedrive, event),
+    onDeadLetter: () => ledger.count('re-drive dead-lettered'),
+    worker: async (event) => {
       const fault = streamFault(ctx, pks(event));
       try {
         if (fault?.kind === 'redeliver') {
@@ -111,14 +105,12 @@ export async function startQueuedStormApp(parts: StormParts, options: StormAppOp
     ledger,
     invoke: (body) => webhook.invoke(body),
     idle: () =>
-      webhook.idle() &&
-      [...busy].every((invocation) => invocation.stopped) &&
-      (redrives?.idle() ?? true) &&
-      ledger.unsettledOutbox() === 0,
+      webhook.idle() && [...busy].every((invocation) => invocation.stopped) && ledger.unsettledOutbox() === 0,
     records: () => parts.table.records(),
     async close() {
-      await poller.stop();
-      redrives?.stop();
+      await runtime.stop();
+      await sqs.close();
+      sqsClient.destroy();
       await parts.close();
     },
   };

@@ -1,6 +1,6 @@
 import { recordKey } from '../../lambda/domain/messages';
+import type { RedriveQueue } from '../../lambda/domain/ports';
 import type { FaultContext } from './faults';
-import type { RedriveFaults } from './redrive-queue';
 
 /**
  * What the stream mapping does to one batch (queued mode):
@@ -54,21 +54,21 @@ export function diesMidBatch(ctx: FaultContext, pk: string): boolean {
   return true;
 }
 
-/** The re-drive queue's faults: early deliveries racing the stream's retries, duplicates. */
-export function redriveFaults(ctx: FaultContext): RedriveFaults {
+/** The re-drive port with SQS's faults: early deliveries racing the stream's retries, duplicates. */
+export function faultyRedrives(ctx: FaultContext, real: RedriveQueue): RedriveQueue {
   const redrive = ctx.plan.redrive ?? {};
   return {
-    early: (key) => {
-      if (!ctx.random.chance(redrive.early ?? 0)) return false;
-      ctx.ledger.count('re-drive delivered early');
-      ctx.ledger.trace(recordKey(key), 're-drive delivered early');
-      return true;
-    },
-    duplicate: (key) => {
-      if (!ctx.random.chance(redrive.duplicate ?? 0)) return false;
-      ctx.ledger.count('re-drive delivered twice');
-      ctx.ledger.trace(recordKey(key), 're-drive delivered twice');
-      return true;
+    async schedule(key, observedAttempt, delaySeconds) {
+      const pk = recordKey(key);
+      const early = ctx.random.chance(redrive.early ?? 0);
+      if (early) ctx.ledger.count('re-drive delivered early');
+      ctx.ledger.trace(pk, `re-drive of attempt ${observedAttempt} in ${early ? 0 : delaySeconds} s`);
+      await real.schedule(key, observedAttempt, early ? 0 : delaySeconds);
+      if (ctx.random.chance(redrive.duplicate ?? 0)) {
+        ctx.ledger.count('re-drive delivered twice');
+        ctx.ledger.trace(pk, 're-drive delivered twice');
+        await real.schedule(key, observedAttempt, early ? 0 : delaySeconds);
+      }
     },
   };
 }
