@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../devkit/dynamodb-local';
 import { faultyBot } from '../../devkit/faults/bot-faults';
 import { injectDynamoDbFaults } from '../../devkit/faults/dynamodb-faults';
-import { faultyFetch } from '../../devkit/faults/fetch-faults';
+import { describeGraphCall, faultyFetch } from '../../devkit/faults/fetch-faults';
 import { injectProtocolMutant, type ProtocolMutant } from '../../devkit/faults/protocol-mutants';
 import { type GraphRequest, type GraphStub, startGraphStub } from '../../devkit/graph-stub';
 import { gatedClock } from '../../devkit/lambda-host/invocation-scope';
@@ -15,6 +15,7 @@ import { botFault, dynamoFault, type FaultContext, fetchFault, graphBehaviour } 
 import { attemptOf, pkOf } from './figures';
 import { Ledger } from './ledger';
 import type { FaultPlan, ReplyMode } from './plans';
+import { SendOrder } from './send-order';
 import { type StormRecord, stormTable } from './storm-table';
 
 export const STORM_SECRET = 'storm-app-secret';
@@ -113,7 +114,17 @@ export async function stormParts(options: StormAppOptions) {
       options.onAccepted(request, outboundId);
     },
   });
+  const sendOrder = new SendOrder();
   graph.behave((request) => {
+    const call = describeGraphCall(JSON.stringify(request.body));
+    if (sendOrder.arrivedAfterSenderGaveUp(call)) {
+      ledger.count('graph request parsed after its sender gave up (dropped)');
+      ledger.trace(
+        pkOf(request),
+        `graph request attempt ${attemptOf(request)}: after its sender gave up, dropped`,
+      );
+      return { kind: 'hang' };
+    }
     const behaviour = graphBehaviour(ctx, request);
     ledger.trace(pkOf(request), `graph request attempt ${attemptOf(request)}: ${behaviour.kind}`);
     return behaviour;
@@ -130,14 +141,21 @@ export async function stormParts(options: StormAppOptions) {
   const ports = () => ({
     clock: gatedClock(systemClock),
     fetch: faultyFetch({
-      decide: (call) => fetchFault(ctx, call),
-      observe: (call, event) =>
+      decide: (call) => {
+        const fault = fetchFault(ctx, call);
+        // A death before the send: the request never leaves, the stub never sees it.
+        if (fault?.kind !== 'die-before-send') sendOrder.sent(call);
+        return fault;
+      },
+      observe: (call, event) => {
+        sendOrder.ended(call, event);
         ledger.trace(
           call.tenantId && call.messageId
             ? recordKey({ tenantId: call.tenantId, messageId: call.messageId })
             : undefined,
           `owner's Graph call attempt ${call.attempt}: ${event}`,
-        ),
+        );
+      },
     }),
     bot: faultyBot(defaultBot, (message, invocation) => botFault(ctx, message.key, invocation)),
   });
