@@ -15,6 +15,7 @@ import { appliesTo, type FaultPlan, PLANS, planNamed, type ReplyMode } from './s
 import { condensedTimeline, planDetail, summaryTable, verdict } from './storm/report';
 import { runPlan } from './storm/run-plan';
 import { STORM_TIMING } from './storm/storm-app';
+import { scaledTiming } from './storm/storm-parts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     mutant: { type: 'string' },
     /** Messages of an unreported baseline run first, to warm up DynamoDB Local's JIT and Node's. */
     warmup: { type: 'string', default: '60' },
+    /** Multiplies every storm duration (invocation time, leases, graces): for a heavily loaded machine. */
+    'time-scale': { type: 'string', default: '1' },
     /** Timelines printed per plan for messages that got a duplicate or a miss. */
     timelines: { type: 'string', default: '2' },
   },
@@ -36,6 +39,8 @@ const seed = Number(values.seed);
 if (!Number.isInteger(messages) || messages < 1 || !Number.isInteger(seed)) {
   throw new Error('--messages must be a positive integer and --seed an integer');
 }
+const timeScale = Number(values['time-scale']);
+if (!(timeScale >= 1)) throw new Error('--time-scale must be a number >= 1');
 const modes: ReplyMode[] =
   values.mode === 'both' ? ['inline', 'queued'] : values.mode === 'inline' ? ['inline'] : ['queued'];
 if (!['both', 'inline', 'queued'].includes(values.mode))
@@ -64,8 +69,9 @@ try {
       `${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)}` +
       (mutant ? `, MUTANT ${mutant} (the storm must report duplicates)` : ''),
   );
-  const knobs = Object.entries(STORM_TIMING.env).map(([name, value]) => `${name}=${value}`);
-  console.log(`  each invocation has ${STORM_TIMING.remainingMs} ms; ${knobs.join(' ')}`);
+  const timing = scaledTiming(STORM_TIMING, timeScale);
+  const knobs = Object.entries(timing.env).map(([name, value]) => `${name}=${value}`);
+  console.log(`  each invocation has ${timing.remainingMs} ms; ${knobs.join(' ')}`);
   const warmup = Number(values.warmup);
   if (warmup > 0) {
     for (const mode of modes) {
@@ -84,6 +90,7 @@ try {
       mode,
       messages,
       seed,
+      timeScale,
       ...(mutant ? { mutant } : {}),
     });
     rows.push({ plan, mode, figures });
@@ -111,6 +118,7 @@ const flags = [
   `--messages ${messages}`,
   `--seed ${seed}`,
   `--mode ${values.mode}`,
+  ...(timeScale !== 1 ? [`--time-scale ${timeScale}`] : []),
   ...(values.plans ? [`--plans ${values.plans}`] : []),
   ...(mutant ? [`--mutant ${mutant}`] : []),
 ];

@@ -19,6 +19,8 @@ export interface FaultContext {
   random: Random;
   ledger: Ledger;
   startedAt: number;
+  /** Every storm duration is multiplied by this (a loaded machine needs more than compressed time). */
+  timeScale: number;
   /** The first attempt that sends: 1 inline; 2 queued (the webhook writes 1, the worker's lease takes 2). */
   firstAttempt: number;
   /** Inbound wamids whose 24 h reply window has closed: Graph refuses a reply with 131047. */
@@ -63,7 +65,7 @@ export function graphBehaviour(ctx: FaultContext, request: GraphRequest): GraphB
   if (fixed(g.hangDelivered, 'hang-delivered'))
     return note('graph hang, delivered', { kind: 'hang', delivered: true });
   if (fixed(g.slow, 'slow'))
-    return note('graph slow answer', { kind: 'accept', answerDelayMs: SLOW_ANSWER_MS });
+    return note('graph slow answer', { kind: 'accept', answerDelayMs: SLOW_ANSWER_MS * ctx.timeScale });
   if (ctx.random.chance(g.error500 ?? 0)) {
     return ctx.random.chance(0.5)
       ? note('graph 500', { kind: 'error', status: 500, code: 131000 })

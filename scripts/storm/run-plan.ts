@@ -13,7 +13,8 @@ import { isRecord } from '../../lambda/json-object';
 import { isPermanent, isWindowClosed } from './faults';
 import { type PlanFigures, planFigures } from './figures';
 import type { FaultPlan, ReplyMode } from './plans';
-import { type StormTiming, startStormApp } from './storm-app';
+import { STORM_TIMING, type StormTiming, startStormApp } from './storm-app';
+import { scaledTiming } from './storm-parts';
 
 export interface StormOptions {
   endpoint: string;
@@ -28,6 +29,8 @@ export interface StormOptions {
   timing?: StormTiming;
   /** The plan gives up (and says so) after this long. */
   timeoutMs?: number;
+  /** Multiplies every storm duration: invocation time, leases, graces, slow answers, late statuses. */
+  timeScale?: number;
 }
 
 const TENANTS = ['106540352242922', '107655329872345'];
@@ -52,7 +55,9 @@ export async function runPlan(
 ): Promise<PlanFigures & { load: [number, number] }> {
   const random = seededRandom(options.seed);
   const messages = stormMessages(options.messages, random);
-  const statusShape = { ...STATUS_SHAPE, sentAfterMs: plan.statusDelayMs ?? STATUS_SHAPE.sentAfterMs };
+  const scale = options.timeScale ?? 1;
+  const lateStatus = plan.statusDelayMs?.map((ms) => ms * scale) as [number, number] | undefined;
+  const statusShape = { ...STATUS_SHAPE, sentAfterMs: lateStatus ?? STATUS_SHAPE.sentAfterMs };
   const windowClosed = new Set(
     messages.filter((m) => isWindowClosed({ plan, seed: options.seed }, m.id)).map((m) => m.id),
   );
@@ -65,7 +70,8 @@ export async function runPlan(
     mode: options.mode ?? 'inline',
     windowClosed,
     ...(options.mutant ? { mutant: options.mutant } : {}),
-    ...(options.timing ? { timing: options.timing } : {}),
+    timing: scaledTiming(options.timing ?? STORM_TIMING, scale),
+    timeScale: scale,
     // Meta's status webhooks for every reply Graph accepted, echoing biz_opaque_callback_data.
     onAccepted: (request, outboundId) => {
       if (meta === undefined) return;
@@ -105,7 +111,7 @@ export async function runPlan(
   const copies = scheduleCopies(meta, messages, random, options.arrivalGapMs ?? 40);
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
-  const finished = await meta.run(() => app.idle(), options.timeoutMs ?? 120_000);
+  const finished = await meta.run(() => app.idle(), options.timeoutMs ?? 120_000 * scale);
   const durationMs = Date.now() - started;
   const load: [number, number] = [loadBefore, loadavg()[0] ?? 0];
   const records = await app.records();

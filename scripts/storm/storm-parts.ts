@@ -50,6 +50,18 @@ export const STORM_TIMING: StormTiming = {
  * machine leftover work ran on past the deadline (the host's timer fired late, or middy had
  * answered 500 just before it) and sent replies no real Lambda could have sent.
  */
+/** The storm's timing with every duration multiplied by `scale` (the attempt count stays). */
+export function scaledTiming(timing: StormTiming, scale: number): StormTiming {
+  if (scale === 1) return timing;
+  const env = Object.fromEntries(
+    Object.entries(timing.env).map(([name, value]) => [
+      name,
+      name.endsWith('_MS') ? String(Math.round(Number(value) * scale)) : value,
+    ]),
+  );
+  return { remainingMs: Math.round(timing.remainingMs * scale), env };
+}
+
 export const FROZEN_AT_DEADLINE = { freezeAtDeadline: true } as const;
 
 export interface StormApp {
@@ -72,6 +84,8 @@ export interface StormAppOptions {
   timing?: StormTiming;
   /** A deliberately broken protocol (queued mode): the storm must then report duplicates. */
   mutant?: ProtocolMutant;
+  /** Multiplies the storm's durations (the timing given must already be scaled). */
+  timeScale?: number;
   /** Messages whose 24 h reply window has closed (Graph refuses them with 131047, as Meta does). */
   windowClosed: ReadonlySet<string>;
   onAccepted: (request: GraphRequest, outboundId: string) => void;
@@ -94,6 +108,7 @@ export async function stormParts(options: StormAppOptions) {
     windowClosed: options.windowClosed,
     dyingBatches: new Map(),
     firstAttempt: options.mode === 'queued' ? 2 : 1,
+    timeScale: options.timeScale ?? 1,
     untilTakenOver: (pk, attempt) => table.untilTakenOver(ledger, pk, attempt),
   };
   const clients: DynamoDBClient[] = [];
