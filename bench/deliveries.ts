@@ -15,6 +15,8 @@ export interface Delivery {
   status: number;
   /** Handler latency, measured in the host's child process around `handler(event, context)`. */
   ms: number;
+  /** When the driver sent it (epoch ms, the clock the Graph stub stamps its requests with). */
+  startedAt: number;
 }
 
 /**
@@ -54,13 +56,14 @@ export function metaForTarget(
       const plan = item?.kind === 'message' ? byWamid.get(item.message.id) : undefined;
       if (item?.kind !== 'message' || plan === undefined)
         throw new Error('the bench delivers its own messages only');
+      const startedAt = Date.now();
       const { status, ms } = await host.invoke(plan.event);
       const kind: DeliveryKind = redelivered
         ? 'redelivery'
         : item.copy === 0
           ? 'first'
           : (plan.copies[item.copy - 1]?.timing ?? 'simultaneous');
-      record({ message: plan.index, kind, status, ms });
+      record({ message: plan.index, kind, status, ms, startedAt });
       return { kind: 'answered', status };
     },
     seededRandom(seed),

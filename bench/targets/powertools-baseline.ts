@@ -1,8 +1,8 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { defaultBot } from '../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
+import { benchBot } from './bench-bot';
 import { intake, response, targetEnv } from './intake';
 
 /**
@@ -13,6 +13,7 @@ import { intake, response, targetEnv } from './intake';
  * (its default): in Lambda, copies of a message rarely reach the same container.
  */
 const env = targetEnv(process.env);
+const bot = benchBot(process.env);
 const DAY_SECONDS = 86_400;
 const SEND_TIMEOUT_MS = 8_000;
 
@@ -32,7 +33,7 @@ const replyOnce = makeIdempotent(
     const result = await env.replies.send({
       tenantId: message.key.tenantId,
       to: message.replyTo ?? '',
-      text: await defaultBot.compose(message),
+      text: await bot.compose(message),
       inReplyTo: message.key.messageId,
       callbackData: undefined,
       timeoutMs: SEND_TIMEOUT_MS,
@@ -55,7 +56,7 @@ export async function handler(
   config.registerLambdaContext(context);
   try {
     for (const message of read.messages) {
-      if (defaultBot.answers(message) && message.replyTo !== undefined) await replyOnce(message);
+      if (bot.answers(message) && message.replyTo !== undefined) await replyOnce(message);
     }
     return response(200);
   } catch (error) {
