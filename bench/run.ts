@@ -71,6 +71,7 @@ try {
   for (const spec of SPECS)
     targets.push(await startTarget(spec, dynamo, { ...targetOptions, botDelayMs: 0 }));
   await runPhases(targets, phaseContext);
+  warnOfFailures(targets);
   progress.update('cold starts', true);
   const coldStarts = await measureColdStarts(
     targets.map((t) => ({ name: t.spec.name, bundle: t.spec.bundle, env: t.env })),
@@ -106,6 +107,7 @@ try {
       targets.push(await startTarget(spec, dynamo, { ...targetOptions, botDelayMs: settings.botDelayMs }));
     }
     await runStormRounds(targets, phaseContext, 'b');
+    warnOfFailures(targets);
     const slow = Object.fromEntries(
       targets.map((t): [TargetName, SlowBotResult] => [
         t.spec.name,
@@ -169,6 +171,18 @@ try {
 } finally {
   await stopAll(targets);
   await dynamo.stop();
+}
+
+/** Worker or redrive invocations that threw, or stream polls that failed: the figures still count them. */
+function warnOfFailures(running: RunningTarget[]): void {
+  for (const t of running) {
+    const failures = t.queued?.failures ?? [];
+    if (failures.length > 0) {
+      console.error(
+        `warning: ${t.spec.label}: ${failures.length} failed invocations or polls: ${[...new Set(failures)].join(', ')}`,
+      );
+    }
+  }
 }
 
 /** Stops every running target and empties the list (a second call is a no-op). */

@@ -39,10 +39,10 @@ export const QUICK: BenchSettings = {
   ...FULL,
   rounds: 1,
   warmupMessages: 10,
-  stormMessagesPerRound: 30,
-  throughputMessagesPerRound: 40,
+  stormMessagesPerRound: 24,
+  throughputMessagesPerRound: 32,
   probeRepeats: 1,
-  coldStartRuns: 3,
+  coldStartRuns: 2,
 };
 
 /**
