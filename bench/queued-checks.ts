@@ -44,7 +44,7 @@ export function checkQueued(run: QueuedRun): Check[] {
   }
   checks.push(
     {
-      target: 'a copy of a claimed message (after the answer / during the send)',
+      target: 'a copy of a claimed message (after the answer / while pending)',
       wanted: '1 DynamoDB request, no read, no wait, 200',
       measured:
         `${probe.duplicateAfterCompletion} (${probe.duplicateReads} reads), ${ms(probe.duplicateMs)} / ` +

@@ -87,7 +87,7 @@ describe('checkQueued', () => {
     const met = byTarget(
       checkQueued({ queued, inline, baseline, slowQueued: undefined, slowInline: undefined }),
     );
-    expect(met['a copy of a claimed message (after the answer / during the send)']).toBe(false);
+    expect(met['a copy of a claimed message (after the answer / while pending)']).toBe(false);
   });
 
   it('holds the slow-bot pass to within 20 % of the webhook times without it', () => {
