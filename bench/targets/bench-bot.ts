@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Bot } from '../../lambda/domain/bot';
 import { defaultBot } from '../../lambda/domain/default-bot';
-import type { Bot } from '../../lambda/domain/ports';
 
 /** The environment variable the bench sets to slow every target's bot down alike. */
 export const BOT_DELAY_ENV = 'BENCH_BOT_DELAY_MS';
@@ -15,10 +15,9 @@ export function benchBot(env: Record<string, string | undefined>): Bot {
   if (!Number.isFinite(delayMs) || delayMs < 0) throw new Error(`${BOT_DELAY_ENV} must be a number of ms`);
   if (delayMs === 0) return defaultBot;
   return {
-    answers: defaultBot.answers,
-    compose: async (message) => {
+    compose: async (message, context) => {
       await delay(delayMs);
-      return defaultBot.compose(message);
+      return defaultBot.compose(message, context);
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { BotAnswer, ReplyPart } from './bot';
+import { botContext } from './bot-context';
 import { encodeCallbackData } from './callback-data';
 import type { Fence, FencedWrite } from './claim-record';
 import { isStoreError } from './claim-store-error';
@@ -21,9 +23,9 @@ export async function answerAsOwner(
   claimedAt: number,
 ): Promise<MessageOutcome> {
   const { key } = message;
-  let text: string;
+  let answer: BotAnswer;
   try {
-    text = (await deps.bot.compose(message)).slice(0, MAX_REPLY_LENGTH);
+    answer = await deps.bot.compose(message, botContext(message, deps.clock.now()));
   } catch (error) {
     const detail = `bot failed: ${error instanceof Error ? error.name : 'unknown error'}`;
     deps.observer.replyFailed(key, { kind: 'retryable', code: undefined, detail }, false);
@@ -31,7 +33,14 @@ export async function answerAsOwner(
     return retryLater('send-failed');
   }
 
-  const result = await sendWithRetries(deps, message, text, fence, leaseUntil);
+  // One part for now: the multi-part protocol (parts stored, resumed after a takeover) comes next.
+  const part = answer[0];
+  if (part === undefined) {
+    deps.observer.skipped(key, 'bot-does-not-answer');
+    await settle(deps, key, 'complete', () => deps.claims.complete(key, fence, undefined));
+    return { kind: 'no-reply' };
+  }
+  const result = await sendWithRetries(deps, message, truncated(part), fence, leaseUntil);
   switch (result.kind) {
     case 'sent':
       deps.observer.replySent(key, fence.attempt);
@@ -52,11 +61,15 @@ export async function answerAsOwner(
   }
 }
 
+/** A text longer than WhatsApp takes is cut, as before, rather than refused. */
+const truncated = (part: ReplyPart): ReplyPart =>
+  part.kind === 'text' ? { ...part, body: part.body.slice(0, MAX_REPLY_LENGTH) } : part;
+
 /** Retries retryable Graph errors with backoff, never letting a call outlive the lease. */
 async function sendWithRetries(
   deps: AnswerDeps,
   message: InboundMessage,
-  text: string,
+  part: ReplyPart,
   fence: Fence,
   leaseUntil: number,
 ): Promise<SendResult> {
@@ -70,7 +83,7 @@ async function sendWithRetries(
     last = await deps.replies.send({
       tenantId: message.key.tenantId,
       to: message.replyTo ?? '',
-      text,
+      part,
       inReplyTo: message.key.messageId,
       callbackData,
       timeoutMs,

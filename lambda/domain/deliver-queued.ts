@@ -57,7 +57,7 @@ export async function deliverQueued(
         clock,
       );
       if (result.won) {
-        deps.observer.claimed(key, fence.attempt, undefined);
+        deps.observer.leaseTaken(key, fence.attempt);
         return await replyAsOwner(deps, result.record, key, fence, leaseUntil, now);
       }
       const current = result.current;
@@ -110,16 +110,12 @@ async function replyAsOwner(
     text: outbox.text,
     timestamp: outbox.msgTimestamp,
   };
-  if (!deps.bot.answers(message)) {
-    deps.observer.skipped(key, 'bot-does-not-answer');
-    await deps.claims.complete(key, fence, undefined);
-    return { kind: 'terminal', reason: 'bot-does-not-answer' };
-  }
-
   const outcome = await answerAsOwner(deps, message, fence, leaseUntil, now);
   switch (outcome.kind) {
     case 'replied':
       return { kind: 'replied' };
+    case 'no-reply':
+      return { kind: 'terminal', reason: 'bot-does-not-answer' };
     case 'terminal':
       return { kind: 'terminal', reason: outcome.reason };
     case 'retry-later': {
