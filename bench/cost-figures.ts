@@ -1,8 +1,7 @@
 import { type CostPerMillion, type CostUsage, costPerMillionMessages } from './cost';
 import type { PhaseSample } from './measure';
-import type { TargetUsage } from './results';
+import { gbSeconds, type TargetUsage } from './results';
 import { ratio, sum } from './stats';
-import { gbSeconds } from './usage';
 
 /** What a target's storm cost, per message and per million messages, Meta's statuses included. */
 export interface CostFigures {

@@ -16,6 +16,8 @@ export interface Delivery {
   status: number;
   /** Handler latency, measured in the host's child process around `handler(event, context)`. */
   ms: number;
+  /** When the driver sent it (epoch ms, the clock the Graph stub stamps its requests with). */
+  startedAt: number;
 }
 
 /**
@@ -61,8 +63,9 @@ export function metaForTarget(
   const deliverStatus = async (item: MetaItem & { kind: 'status' }) => {
     if (statuses === undefined) throw new Error('no status feed for this phase');
     const body = webhookBody([item], Math.floor(Date.now() / 1_000));
+    const startedAt = Date.now();
     const { status, ms } = await host.invoke(statuses.sign(body));
-    record({ message: statuses.messageOf(item.status.outboundId), kind: 'status', status, ms });
+    record({ message: statuses.messageOf(item.status.outboundId), kind: 'status', status, ms, startedAt });
     return { kind: 'answered' as const, status };
   };
   return new MetaDelivery(
@@ -72,13 +75,14 @@ export function metaForTarget(
       const plan = item?.kind === 'message' ? byWamid.get(item.message.id) : undefined;
       if (item?.kind !== 'message' || plan === undefined)
         throw new Error('the bench delivers its own messages only');
+      const startedAt = Date.now();
       const { status, ms } = await host.invoke(plan.event);
       const kind: DeliveryKind = redelivered
         ? 'redelivery'
         : item.copy === 0
           ? 'first'
           : (plan.copies[item.copy - 1]?.timing ?? 'simultaneous');
-      record({ message: plan.index, kind, status, ms });
+      record({ message: plan.index, kind, status, ms, startedAt });
       return { kind: 'answered', status };
     },
     seededRandom(seed),

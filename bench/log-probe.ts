@@ -12,18 +12,21 @@ const DRAIN_MS = 100;
 /**
  * Log bytes of the steady state: one message delivered once and answered, then its reply's three
  * statuses (sent, delivered, read), with nothing else running, so every byte printed meanwhile
- * belongs to it. The median over `plans`, one message at a time.
+ * belongs to it. The median over `plans`, one message at a time. `settle` waits until the target sent
+ * every reply (queued mode: the worker's and redrive function's lines count, the reply comes later).
  */
 export async function steadyLogBytes(
   t: RunningTarget,
   plans: MessagePlan[],
   appSecret: string,
+  settle: () => Promise<void>,
 ): Promise<number> {
   const samples: number[] = [];
   for (const plan of plans) {
     const before = t.logBytes();
     const acceptedBefore = t.graph.accepted.length;
     await t.host.invoke(plan.event);
+    await settle();
     const reply = t.graph.accepted[acceptedBefore];
     if (reply === undefined) throw new Error(`${t.spec.name}: the log probe's message got no reply`);
     for (const status of STATUSES) {
@@ -39,6 +42,7 @@ export async function steadyLogBytes(
       };
       await t.host.invoke(signedPost(webhookBody([item], Math.floor(Date.now() / 1_000)), appSecret));
     }
+    await settle();
     await sleep(DRAIN_MS);
     samples.push(t.logBytes() - before);
   }

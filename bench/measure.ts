@@ -19,6 +19,8 @@ export interface PhaseSample {
   queuedCpuMs: Partial<Record<QueuedFunction, number>>;
   /** SQS requests meanwhile, by operation. */
   sqs: Record<string, number>;
+  /** Per answered message: from its first delivery's start to the Graph stub receiving its reply. */
+  sendDelaysMs: number[];
 }
 
 export type QueuedFunction = 'worker' | 'redrive';
@@ -47,6 +49,8 @@ export interface StormFigures {
   cpuMsPerMessage: number;
   /** Summed handler time of every delivery of a message: what Lambda bills, per message. */
   handlerMsPerMessage: number;
+  /** From a message's first delivery to its reply reaching Graph: the user's wait, in both modes. */
+  sendDelayMs: Percentiles;
   repliesPerMessage: number;
   messagesWithoutReply: number;
   extraReplies: number;
@@ -104,6 +108,7 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     cpuMsPerDelivery: ratio(sum(samples.map((s) => s.cpuMs)), deliveries.length),
     cpuMsPerMessage: ratio(sum(samples.map((s) => s.cpuMs)), plans.length),
     handlerMsPerMessage: ratio(sum(deliveries.map((d) => d.ms)), plans.length),
+    sendDelayMs: percentiles(samples.flatMap((s) => s.sendDelaysMs)),
     repliesPerMessage: ratio(sum([...replies.values()]), plans.length),
     messagesWithoutReply: plans.filter((p) => !replies.has(p.wamid)).length,
     extraReplies: sum([...replies.values()].map((n) => n - 1)),
@@ -153,4 +158,26 @@ export function mergeCounts(all: RequestCounts[]): RequestCounts {
     }
   }
   return merged;
+}
+
+/** For each plan with a reply: the first Graph request quoting it, minus its first delivery's start. */
+export function sendDelays(
+  plans: MessagePlan[],
+  deliveries: Delivery[],
+  graphRequests: { inReplyTo: string | undefined; receivedAt: number }[],
+): number[] {
+  const firstStart = new Map<number, number>();
+  for (const d of deliveries) {
+    if (d.kind !== 'status')
+      firstStart.set(d.message, Math.min(firstStart.get(d.message) ?? d.startedAt, d.startedAt));
+  }
+  const firstSend = new Map<string, number>();
+  for (const r of graphRequests) {
+    if (r.inReplyTo !== undefined && !firstSend.has(r.inReplyTo)) firstSend.set(r.inReplyTo, r.receivedAt);
+  }
+  return plans.flatMap((plan) => {
+    const start = firstStart.get(plan.index);
+    const sent = firstSend.get(plan.wamid);
+    return start === undefined || sent === undefined ? [] : [sent - start];
+  });
 }

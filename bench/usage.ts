@@ -60,6 +60,3 @@ export function usageOf(samples: PhaseSample[]): TargetUsage {
 function functionUsage(durations: number[], cpuMs: number): FunctionUsage {
   return { invocations: durations.length, billedMs: billedMs(durations), memoryMb: MEMORY_MB, cpuMs };
 }
-
-/** Lambda GB-seconds of a function's usage. */
-export const gbSeconds = (f: FunctionUsage): number => (f.billedMs / 1_000) * (f.memoryMb / 1_024);

@@ -31,6 +31,7 @@ const sample = (logBytes: number | undefined): PhaseSample => ({
   queuedInvocations: {},
   queuedCpuMs: {},
   sqs: {},
+  sendDelaysMs: [],
   ...(logBytes === undefined ? {} : { logBytes }),
 });
 

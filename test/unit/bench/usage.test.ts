@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseSample } from '../../../bench/measure';
-import { billedMs, gbSeconds, usageOf } from '../../../bench/usage';
+import { gbSeconds } from '../../../bench/results';
+import { billedMs, usageOf } from '../../../bench/usage';
 import { DEFAULT_SETTINGS } from '../../../lib/settings';
 
 const sample = (over: Partial<PhaseSample>): PhaseSample => ({
@@ -13,6 +14,7 @@ const sample = (over: Partial<PhaseSample>): PhaseSample => ({
   queuedInvocations: {},
   queuedCpuMs: {},
   sqs: {},
+  sendDelaysMs: [],
   ...over,
 });
 
@@ -27,9 +29,9 @@ describe('usageOf', () => {
     const usage = usageOf([
       sample({
         deliveries: [
-          { message: 1, kind: 'first', status: 200, ms: 4.5 },
-          { message: 1, kind: 'simultaneous', status: 200, ms: 2.1 },
-          { message: 1, kind: 'status', status: 200, ms: 1 },
+          { message: 1, kind: 'first', status: 200, ms: 4.5, startedAt: 0 },
+          { message: 1, kind: 'simultaneous', status: 200, ms: 2.1, startedAt: 1 },
+          { message: 1, kind: 'status', status: 200, ms: 1, startedAt: 2 },
         ],
         cpuMs: 7,
         requests: {
