@@ -4,6 +4,8 @@ import { ratio } from './stats';
 const x = (value: number) => `${value.toFixed(2)}x`;
 /** Steady-state log volume issue #12 allows per message at the default level. */
 const LOG_BYTES_PER_MESSAGE = 400;
+/** Issue #12: queued mode must cost at most this share of the Powertools baseline per million messages. */
+const QUEUED_COST_SHARE = 0.8;
 
 /** Issue #12's targets for this project's inline mode against the Powertools baseline, from one storm. */
 export function costChecks(ours: TargetResult, baseline: TargetResult): Check[] {
@@ -34,6 +36,22 @@ export function costChecks(ours: TargetResult, baseline: TargetResult): Check[] 
       wanted: `<= ${LOG_BYTES_PER_MESSAGE}`,
       measured: `${ours.cost.steadyLogBytesPerMessage.toFixed(0)} (storm: ${ours.cost.logBytesPerMessage.toFixed(0)})`,
       met: ours.cost.steadyLogBytesPerMessage <= LOG_BYTES_PER_MESSAGE,
+    },
+  ];
+}
+
+/**
+ * Issue #12's target for queued mode: all three functions (webhook, worker, redrive), their log
+ * groups and the re-drive queue's SQS requests, priced against the Powertools baseline of the same run.
+ */
+export function queuedCostChecks(queued: TargetResult, baseline: TargetResult): Check[] {
+  const costRatio = ratio(queued.cost.cost.totalUsd, baseline.cost.cost.totalUsd);
+  return [
+    {
+      target: 'cost per million messages (issue #12)',
+      wanted: `<= ${QUEUED_COST_SHARE}x Powertools'`,
+      measured: `$${queued.cost.cost.totalUsd.toFixed(2)} vs $${baseline.cost.cost.totalUsd.toFixed(2)} (${x(costRatio)})`,
+      met: costRatio <= QUEUED_COST_SHARE,
     },
   ];
 }

@@ -95,11 +95,13 @@ export async function runStormRounds(
 ): Promise<void> {
   const { settings } = context;
   const policy = { delaysMs: settings.redeliveryDelaysMs };
-  // Meta's realistic mix, sent + delivered + read per accepted reply.
+  // Meta's realistic mix, sent + delivered + read per accepted reply: in queued mode the worker's
+  // replies are accepted after the webhook answered, so the phase waits for it before it ends.
   const statuses = (t: RunningTarget): PhaseStatuses => ({
     shape: REALISTIC_STATUSES,
     appSecret: context.appSecret,
     onReply: t.onReply,
+    settle: () => settled(t),
   });
   for (let round = 0; round < settings.rounds; round++) {
     const of = `${round + 1}/${settings.rounds}`;

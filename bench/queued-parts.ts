@@ -45,6 +45,8 @@ export async function startQueuedParts(
   tableName: string,
   env: Record<string, string>,
   bundles: QueuedBundles,
+  /** Hears every line the worker and the redrive function print (their log groups are priced too). */
+  onLog?: (line: string) => void,
 ): Promise<QueuedParts> {
   const proxy = await startCountingProxy(db.endpoint);
   const queue = await startLocalSqs();
@@ -63,6 +65,7 @@ export async function startQueuedParts(
       bundle,
       env: functionEnv,
       timeoutMs: WORKER_TIMEOUT_MS,
+      ...(onLog ? { onLog } : {}),
       ...(bundles.execArgv ? { execArgv: bundles.execArgv } : {}),
     });
   const worker = await host(bundles.worker);

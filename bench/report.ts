@@ -136,7 +136,7 @@ export function resultTable(result: BenchResult): string {
     '',
     ...checkTable('target (inline mode vs Powertools)', result.checks),
     '',
-    ...checkTable('target (queued mode, issue #11)', result.queuedChecks),
+    ...checkTable('target (queued mode, issues #11 and #12)', result.queuedChecks),
   ].join('\n');
 }
 

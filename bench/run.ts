@@ -3,6 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { startDynamoDbLocal } from '../devkit/dynamodb-local';
 import { bundleBenchTargets } from './bundle';
 import { measureColdStarts } from './cold-start';
+import { queuedCostChecks } from './cost-checks';
 import { costFigures } from './cost-figures';
 import { cpuTicks, machineShare } from './machine-share';
 import { stormFigures, throughputFigures } from './measure';
@@ -163,6 +164,7 @@ try {
         slowQueued: slowBot?.targets.queued,
         slowInline: slowBot?.targets.ours,
       }),
+      ...queuedCostChecks(results.queued, results.baseline),
     ],
   };
   const startLoad = loadAtStart[0] ?? 0;

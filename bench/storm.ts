@@ -13,6 +13,8 @@ export interface PhaseStatuses {
   appSecret: string;
   /** Registers the listener of accepted replies (undefined: stop listening). */
   onReply: (listener: ((request: GraphRequest, outboundId: string) => void) | undefined) => void;
+  /** Resolves once the target sent every reply its messages caused (queued mode's worker is idle). */
+  settle?: () => Promise<void>;
 }
 
 /** Long enough for any storm phase; a target that never answers fails the run instead of hanging it. */
@@ -63,9 +65,17 @@ export async function runStormPhase(
   try {
     for (const plan of plans) scheduleMessage(meta, plan.message, plan.arrivalMs, plan.copies);
     const started = performance.now();
-    if ((await meta.run(() => true, PHASE_TIMEOUT_MS)) === 'timed-out')
-      throw new Error('storm phase timed out');
-    return { deliveries, wallMs: performance.now() - started };
+    const stopAt = started + PHASE_TIMEOUT_MS;
+    const run = () => meta.run(() => true, Math.max(0, stopAt - performance.now()));
+    if ((await run()) === 'timed-out') throw new Error('storm phase timed out');
+    const wallMs = performance.now() - started;
+    // Replies sent after the webhook answered (queued mode) bring their statuses now: deliver them too.
+    while (statuses?.settle) {
+      await statuses.settle();
+      if (meta.backlog().waiting === 0) break;
+      if ((await run()) === 'timed-out') throw new Error('storm phase timed out (statuses)');
+    }
+    return { deliveries, wallMs };
   } finally {
     statuses?.onReply(undefined);
   }

@@ -148,7 +148,7 @@ export async function startTarget(
   });
   const queued =
     spec.queued && tableName !== undefined
-      ? await startQueuedParts(db, tableName, env, queuedBundles(options, spec.name))
+      ? await startQueuedParts(db, tableName, env, queuedBundles(options, spec.name), onLog)
       : undefined;
   return {
     spec,
@@ -159,6 +159,7 @@ export async function startTarget(
     queued,
     storm: [],
     throughput: [],
+    // The webhook's, the worker's and the redrive function's lines: all three log groups.
     logBytes: () => logBytes,
     onReply: (listener) => {
       replyListener = listener;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { queuedCostChecks } from '../../../bench/cost-checks';
 import { costFigures } from '../../../bench/cost-figures';
 import { stormFigures, throughputFigures } from '../../../bench/measure';
 import type { RequestProbe } from '../../../bench/probe';
@@ -101,5 +102,17 @@ describe('checkQueued', () => {
       ];
     expect(check([12, 120])).toBe(true);
     expect(check([13, 100])).toBe(false);
+  });
+});
+
+describe('queuedCostChecks', () => {
+  const costMet = (lambda: TargetUsage['lambda']) =>
+    queuedCostChecks(target({ firstMs: [8], cpuMs: 1, lambda }), baseline)[0]?.met;
+
+  it('prices all three functions against Powertools and holds queued mode to 0.8x', () => {
+    // Same API Gateway requests; 3 s of billed Lambda over three functions against Powertools' 8 s.
+    expect(costMet({ webhook: fn(1_000), worker: fn(1_500), redrive: fn(500) })).toBe(true);
+    // The worker's time counts: a cheap webhook with a 6 s worker ends near 0.9x.
+    expect(costMet({ webhook: fn(1_000), worker: fn(6_000) })).toBe(false);
   });
 });
