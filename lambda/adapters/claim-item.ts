@@ -3,6 +3,7 @@ import { TABLE_SCHEMA } from '../config/table-schema';
 import type { ClaimRecord, ClaimState, OutboxEntry } from '../domain/claim-record';
 import { ClaimStoreError } from '../domain/claim-store-error';
 import type { ClaimOperation } from '../domain/ports';
+import { decodeInbound } from './stored-inbound';
 
 // The claim item as stored: its attribute names, and the one decoder of what a read or a failed
 // condition returns.
@@ -16,6 +17,9 @@ export const OUTBOX_ATTRIBUTES = {
   messageId: 'messageId',
   replyTo: 'replyTo',
   type: 'type',
+  /** The typed content, user and referral as JSON (stored-inbound.ts). */
+  inbound: 'inbound',
+  /** Before typed content: the text alone. Read for records queued before, removed with the rest. */
   text: 'text',
   msgTimestamp: 'msgTimestamp',
   queuedAt: 'queuedAt',
@@ -24,6 +28,7 @@ export const OUTBOX_ATTRIBUTES = {
 export const CONTENT_ATTRIBUTES = [
   OUTBOX_ATTRIBUTES.replyTo,
   OUTBOX_ATTRIBUTES.type,
+  OUTBOX_ATTRIBUTES.inbound,
   OUTBOX_ATTRIBUTES.text,
   OUTBOX_ATTRIBUTES.msgTimestamp,
 ];
@@ -75,8 +80,10 @@ export function toRecord(item: Record<string, unknown>, operation: ClaimOperatio
 
 /** The reply's inputs, when the record carries them (queued mode, until settled). */
 function outboxOf(item: Record<string, unknown>): OutboxEntry | undefined {
-  const { replyTo, type, text, msgTimestamp, queuedAt } = item;
+  const { replyTo, type, text, inbound, msgTimestamp, queuedAt } = item;
   if (typeof replyTo !== 'string' || typeof type !== 'string') return undefined;
   if (typeof msgTimestamp !== 'number' || typeof queuedAt !== 'number') return undefined;
-  return { replyTo, type, text: typeof text === 'string' ? text : undefined, msgTimestamp, queuedAt };
+  const stored = decodeInbound(inbound, { type, text, replyTo });
+  if (stored === undefined) return undefined;
+  return { replyTo, type, ...stored, msgTimestamp, queuedAt };
 }

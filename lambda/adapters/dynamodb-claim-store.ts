@@ -26,6 +26,7 @@ import {
   removedNames,
   toRecord,
 } from './claim-item';
+import { encodeInbound } from './stored-inbound';
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,
@@ -94,7 +95,7 @@ export class DynamoDbClaimStore implements ClaimStore {
       [OUTBOX_ATTRIBUTES.messageId]: key.messageId,
       [OUTBOX_ATTRIBUTES.replyTo]: outbox.replyTo,
       [OUTBOX_ATTRIBUTES.type]: outbox.type,
-      ...(outbox.text === undefined ? {} : { [OUTBOX_ATTRIBUTES.text]: outbox.text }),
+      [OUTBOX_ATTRIBUTES.inbound]: encodeInbound(outbox),
       [OUTBOX_ATTRIBUTES.msgTimestamp]: outbox.msgTimestamp,
       [OUTBOX_ATTRIBUTES.queuedAt]: outbox.queuedAt,
     });

@@ -1,6 +1,8 @@
 import type { OutboundReply, ReplySender, SendResult } from '../domain/ports';
+import { partProblem } from '../domain/reply-limits';
 import { isRecord } from '../json-object';
 import { classifyGraphError, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
+import { messageBody } from './graph-message-body';
 
 export interface GraphReplySenderOptions {
   baseUrl: string;
@@ -9,19 +11,18 @@ export interface GraphReplySenderOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** Sends text replies through the WhatsApp Cloud API `/{phone-number-id}/messages` endpoint. */
+/** Sends reply parts through the WhatsApp Cloud API `/{phone-number-id}/messages` endpoint. */
 export function graphReplySender(options: GraphReplySenderOptions): ReplySender {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   return {
     async send(reply: OutboundReply): Promise<SendResult> {
-      const request = messageBody(reply);
-      if (request === undefined) {
-        return {
-          kind: 'permanent',
-          code: undefined,
-          detail: `reply kind ${reply.part.kind} not supported yet`,
-        };
+      // A part Graph would refuse (a fourth button, a 21-character title) is never sent: a 400 on
+      // every retry helps nobody. The use case checks whole answers first; this guards every caller.
+      const problem = partProblem(reply.part);
+      if (problem !== undefined) {
+        return { kind: 'permanent', code: undefined, detail: `invalid ${reply.part.kind} part: ${problem}` };
       }
+      const request = messageBody(reply.to, reply.part, reply.inReplyTo, reply.callbackData);
       const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(reply.tenantId)}/messages`;
       // Outside the try: a failure to get the token is not a send with an unknown outcome.
       const accessToken = await options.accessToken();
@@ -46,19 +47,6 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
       const errorClass = classifyGraphError(response.status, code);
       return errorClass === 'ambiguous' ? { kind: 'ambiguous', detail } : { kind: errorClass, code, detail };
     },
-  };
-}
-
-function messageBody(reply: OutboundReply) {
-  if (reply.part.kind !== 'text') return undefined;
-  return {
-    messaging_product: 'whatsapp',
-    recipient_type: 'individual',
-    to: reply.to,
-    type: 'text',
-    context: { message_id: reply.inReplyTo },
-    text: { preview_url: reply.part.previewUrl ?? false, body: reply.part.body },
-    ...(reply.callbackData === undefined ? {} : { biz_opaque_callback_data: reply.callbackData }),
   };
 }
 

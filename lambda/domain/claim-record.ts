@@ -1,3 +1,5 @@
+import type { BotUser, InboundContent, Referral } from './bot';
+
 /**
  * queued   - queued mode: the webhook wrote the claim and the reply's inputs (the outbox entry); no
  *            owner yet. The worker takes a lease on it from the table's stream or a re-drive.
@@ -9,12 +11,16 @@
  */
 export type ClaimState = 'queued' | 'claimed' | 'unknown' | 'released' | 'done' | 'failed';
 
-/** What the worker needs to reply, kept on the record from the queued write until it is settled. */
+/**
+ * What the worker needs to reply, kept on the record from the queued write until it is settled.
+ * `content`, `user` and `referral` are personal data: removed once the record is done or failed.
+ */
 export interface OutboxEntry {
   replyTo: string;
   type: string;
-  /** Personal data: removed from the record once it is done or failed. */
-  text: string | undefined;
+  content: InboundContent;
+  user: BotUser;
+  referral?: Referral | undefined;
   /** Epoch seconds: when the user sent the message (the 24 h reply window starts here). */
   msgTimestamp: number;
   /** Epoch ms of the queued write, for the delay from webhook to reply. */

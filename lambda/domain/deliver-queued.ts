@@ -1,7 +1,7 @@
 import { answerAsOwner } from './answer-as-owner';
 import { type ClaimClock, type ClaimRecord, type Fence, isSettled } from './claim-record';
 import { isStoreError } from './claim-store-error';
-import type { InboundMessage, MessageKey } from './messages';
+import { type InboundMessage, type MessageKey, textOf } from './messages';
 import type { AnswerDeps, ProtocolObserver, QueueObserver, RedriveQueue, RedriveReason } from './ports';
 import { MIN_SEND_WINDOW_MS } from './tuning';
 
@@ -107,7 +107,10 @@ async function replyAsOwner(
     key,
     replyTo: outbox.replyTo,
     type: outbox.type,
-    text: outbox.text,
+    text: textOf(outbox.content),
+    content: outbox.content,
+    user: outbox.user,
+    referral: outbox.referral,
     timestamp: outbox.msgTimestamp,
   };
   const outcome = await answerAsOwner(deps, message, fence, leaseUntil, now);

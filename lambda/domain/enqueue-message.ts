@@ -38,7 +38,9 @@ async function claimAsOutbox(
         outbox: {
           replyTo,
           type: message.type,
-          text: message.text,
+          content: message.content,
+          user: message.user,
+          referral: message.referral,
           // Without Meta's timestamp, the window is counted from our first sight of the message.
           msgTimestamp: message.timestamp ?? epochSeconds(now),
           queuedAt: now,

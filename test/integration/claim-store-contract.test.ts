@@ -176,7 +176,8 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     const outbox = {
       replyTo: '16505551234',
       type: 'text',
-      text: 'hi',
+      content: { type: 'text', body: 'hi' } as const,
+      user: { phone: '16505551234' },
       msgTimestamp: 1_799_999_990,
       queuedAt: NOW,
     };

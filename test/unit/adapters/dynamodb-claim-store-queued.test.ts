@@ -16,7 +16,16 @@ const CLOCK = { nowMs: NOW, takeoverBeforeMs: NOW - 3_000 };
 const OUTBOX = {
   replyTo: '16505551234',
   type: 'text',
-  text: 'hello',
+  content: { type: 'text', body: 'hello' },
+  user: { phone: '16505551234', profileName: 'Sheena' },
+  msgTimestamp: 1_799_999_990,
+  queuedAt: NOW,
+} as const;
+/** The outbox as its item attributes: the typed input is one JSON string. */
+const STORED_OUTBOX = {
+  replyTo: '16505551234',
+  type: 'text',
+  inbound: '{"content":{"type":"text","body":"hello"},"user":{"phone":"16505551234","profileName":"Sheena"}}',
   msgTimestamp: 1_799_999_990,
   queuedAt: NOW,
 };
@@ -54,11 +63,7 @@ describe('DynamoDbClaimStore.enqueue', () => {
         expiresAt: 1_800_691_200,
         tenantId: KEY.tenantId,
         messageId: KEY.messageId,
-        replyTo: '16505551234',
-        type: 'text',
-        text: 'hello',
-        msgTimestamp: 1_799_999_990,
-        queuedAt: NOW,
+        ...STORED_OUTBOX,
       },
       ConditionExpression: CLAIM_CONDITION,
       ExpressionAttributeNames: {
@@ -81,14 +86,53 @@ describe('DynamoDbClaimStore.enqueue', () => {
     });
   });
 
-  it('leaves out the text attribute of a message without text', async () => {
-    ddb.on(PutCommand).resolves({});
-    await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: { ...OUTBOX, text: undefined } }, CLOCK);
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).not.toHaveProperty('text');
+  it('reads a record queued before typed content (a text attribute, no inbound) as the text it was', async () => {
+    const { inbound: _, ...legacy } = STORED_OUTBOX;
+    const stored = {
+      pk: PK,
+      state: 'queued',
+      owner: '',
+      attempt: 1,
+      leaseUntil: 0,
+      expiresAt: 9,
+      ...legacy,
+      text: 'hi',
+    };
+    ddb.on(PutCommand).rejects(conditionFailed(stored));
+    const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
+    expect(result.won === false && result.current?.outbox).toMatchObject({
+      content: { type: 'text', body: 'hi' },
+      user: { phone: '16505551234' },
+    });
+  });
+
+  it('reads a record whose stored content breaks the schema as one without an outbox', async () => {
+    const stored = {
+      pk: PK,
+      state: 'queued',
+      owner: '',
+      attempt: 1,
+      leaseUntil: 0,
+      expiresAt: 9,
+      ...STORED_OUTBOX,
+    };
+    ddb
+      .on(PutCommand)
+      .rejects(conditionFailed({ ...stored, inbound: '{"content":{"type":"text"},"user":{}}' }));
+    const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
+    expect(result.won === false && result.current?.outbox).toBeUndefined();
   });
 
   it('returns the blocking queued record of a copy from the failed condition, without a read', async () => {
-    const stored = { pk: PK, state: 'queued', owner: '', attempt: 1, leaseUntil: 0, expiresAt: 9, ...OUTBOX };
+    const stored = {
+      pk: PK,
+      state: 'queued',
+      owner: '',
+      attempt: 1,
+      leaseUntil: 0,
+      expiresAt: 9,
+      ...STORED_OUTBOX,
+    };
     ddb.on(PutCommand).rejects(conditionFailed(stored));
 
     const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
@@ -111,7 +155,7 @@ describe('DynamoDbClaimStore.lease', () => {
         attempt: 2,
         leaseUntil: NOW + 50_000,
         expiresAt: 9,
-        ...OUTBOX,
+        ...STORED_OUTBOX,
       },
     });
 
@@ -179,7 +223,11 @@ describe('settled records keep no message content', () => {
     ddb.on(UpdateCommand).resolves({});
     await write();
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.UpdateExpression).toMatch(/ REMOVE #replyTo, #type, #text, #msgTimestamp$/);
-    expect(input?.ExpressionAttributeNames).toMatchObject({ '#text': 'text', '#replyTo': 'replyTo' });
+    expect(input?.UpdateExpression).toMatch(/ REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp$/);
+    expect(input?.ExpressionAttributeNames).toMatchObject({
+      '#inbound': 'inbound',
+      '#text': 'text',
+      '#replyTo': 'replyTo',
+    });
   });
 });
