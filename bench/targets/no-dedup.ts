@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { botContext } from '../../lambda/domain/bot-context';
-import { defaultBot } from '../../lambda/domain/default-bot';
+import { defaultBot } from '../../lambda/bots/default-bot';
 import { intake, response, targetEnv } from './intake';
 
 /** No dedup at all: every delivery of a message sends a reply. Shows how hard the storm is. */

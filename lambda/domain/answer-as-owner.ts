@@ -1,4 +1,4 @@
-import type { BotAnswer, ReplyPart } from './bot';
+import { type BotAnswer, isInvalidBotAnswer, type ReplyPart } from './bot';
 import { botContext } from './bot-context';
 import { encodeCallbackData } from './callback-data';
 import type { Fence, FencedWrite } from './claim-record';
@@ -6,6 +6,7 @@ import { isStoreError } from './claim-store-error';
 import type { InboundMessage, MessageKey } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
 import type { AnswerDeps, SendResult, SettleWrite } from './ports';
+import { answerProblem } from './reply-limits';
 import { MIN_SEND_WINDOW_MS, SEND_BACKOFF_MS, SEND_MARGIN_MS, SETTLE_RETRY_DELAYS_MS } from './tuning';
 
 /** WhatsApp's limit on a text message body. */
@@ -25,13 +26,24 @@ export async function answerAsOwner(
   const { key } = message;
   let answer: BotAnswer;
   try {
-    answer = await deps.bot.compose(message, botContext(message, deps.clock.now()));
+    const context = botContext(message, deps.clock.now(), deps.tuning.staleAfterSeconds);
+    answer = (await deps.bot.compose(message, context)).map(truncated);
   } catch (error) {
-    const detail = `bot failed: ${error instanceof Error ? error.name : 'unknown error'}`;
+    if (isInvalidBotAnswer(error)) return refuseAnswer(deps, key, fence, error.message);
+    // A BotError's message is written to be logged (host, status, timeout; no text, no key).
+    const reason = !(error instanceof Error)
+      ? 'unknown error'
+      : error.name === 'BotError'
+        ? `${error.name}: ${error.message}`
+        : error.name;
+    const detail = `bot failed: ${reason}`;
     deps.observer.replyFailed(key, { kind: 'retryable', code: undefined, detail }, false);
     await settle(deps, key, 'release', () => deps.claims.release(key, fence));
     return retryLater('send-failed');
   }
+
+  const problem = answerProblem(answer);
+  if (problem !== undefined) return refuseAnswer(deps, key, fence, problem);
 
   // One part for now: the multi-part protocol (parts stored, resumed after a takeover) comes next.
   const part = answer[0];
@@ -40,7 +52,7 @@ export async function answerAsOwner(
     await settle(deps, key, 'complete', () => deps.claims.complete(key, fence, undefined));
     return { kind: 'no-reply' };
   }
-  const result = await sendWithRetries(deps, message, truncated(part), fence, leaseUntil);
+  const result = await sendWithRetries(deps, message, part, fence, leaseUntil);
   switch (result.kind) {
     case 'sent':
       deps.observer.replySent(key, fence.attempt);
@@ -59,6 +71,26 @@ export async function answerAsOwner(
       await settle(deps, key, 'release', () => deps.claims.release(key, fence));
       return retryLater('send-failed');
   }
+}
+
+/**
+ * An answer Graph would refuse (Meta's limits, reply-limits.ts) or that breaks the bot protocol is
+ * a permanent failure: the same bot gives the same answer on every retry, so the message ends
+ * `failed` at once (logged and counted as a permanent reply failure) and Graph is never called.
+ */
+async function refuseAnswer(
+  deps: AnswerDeps,
+  key: MessageKey,
+  fence: Fence,
+  problem: string,
+): Promise<MessageOutcome> {
+  deps.observer.replyFailed(
+    key,
+    { kind: 'permanent', code: undefined, detail: `invalid bot answer: ${problem}` },
+    false,
+  );
+  await settle(deps, key, 'markFailed', () => deps.claims.markFailed(key, fence, undefined));
+  return { kind: 'terminal', reason: 'permanent-error' };
 }
 
 /** A text longer than WhatsApp takes is cut, as before, rather than refused. */

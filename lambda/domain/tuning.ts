@@ -14,6 +14,8 @@ export interface ProtocolTuning {
   sendTimeoutMs: number;
   /** Graph calls per claim for retryable errors, backoff included, all inside the lease. */
   sendMaxAttempts: number;
+  /** A message older than this is `stale` in the bot's context (STALE_AFTER_SECONDS). */
+  staleAfterSeconds: number;
 }
 
 // The fixed constants of the protocol: not configurable, because the model (model/params.pml) and the

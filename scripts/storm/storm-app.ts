@@ -9,7 +9,7 @@ import type { DeliveryAnswer } from '../../devkit/meta/delivery-policy';
 import type { Random } from '../../devkit/random';
 import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
-import { defaultBot } from '../../lambda/domain/default-bot';
+import { defaultBot } from '../../lambda/bots/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
 import type { ProtocolObserver } from '../../lambda/domain/ports';
 import { webhookHandler } from '../../lambda/webhook-chain';

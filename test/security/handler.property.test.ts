@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaJson } from '../../devkit/meta/meta-json';
 import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { botContext } from '../../lambda/domain/bot-context';
-import { defaultBot } from '../../lambda/domain/default-bot';
+import { defaultBot } from '../../lambda/bots/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
 import { walkWebhook } from '../../lambda/http/payload';
 import { signatureFor } from '../../lambda/http/signature';

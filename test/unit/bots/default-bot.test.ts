@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { botContext } from '../../../lambda/domain/bot-context';
-import { defaultBot } from '../../../lambda/domain/default-bot';
+import { defaultBot } from '../../../lambda/bots/default-bot';
 import type { InboundMessage } from '../../../lambda/domain/messages';
-import { message } from './use-case-fixture';
+import { message } from '../domain/use-case-fixture';
 
 const text = (body: string) => message('wamid.T', { text: body });
 const NOW_MS = Date.UTC(2026, 11, 5, 8, 0, 0);
