@@ -1,13 +1,19 @@
 import type { OutboundReply, ReplySender, SendResult } from '../domain/ports';
 import { partProblem } from '../domain/reply-limits';
 import { isRecord } from '../json-object';
-import { classifyGraphError, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
+import { classifyGraphError, EXPIRED_TOKEN_CODE, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
 import { messageBody } from './graph-message-body';
 
 export interface GraphReplySenderOptions {
   baseUrl: string;
   version: string;
   accessToken: () => Promise<string>;
+  /**
+   * Re-reads the secret (rate-limited, the same refresher as the signature check) and returns the access
+   * token it holds now. Called when Graph rejects the token (190): a token rotated in the secret is
+   * then used at once instead of after the cache expires.
+   */
+  refreshAccessToken?: () => Promise<string>;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -44,10 +50,34 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
       if (response.ok) return { kind: 'sent', outboundId: outboundIdOf(body) };
       const code = errorCodeOf(body);
       const detail = `HTTP ${response.status}${code === undefined ? '' : ` code ${code}`}`;
+      if (code === EXPIRED_TOKEN_CODE && options.refreshAccessToken) {
+        return rejectedToken(accessToken, options.refreshAccessToken, detail);
+      }
       const errorClass = classifyGraphError(response.status, code);
       return errorClass === 'ambiguous' ? { kind: 'ambiguous', detail } : { kind: errorClass, code, detail };
     },
   };
+}
+
+/**
+ * Graph refused the token (190), so nothing was sent. Retryable only when the secret now holds a
+ * different token: a resend with the same one would fail the same way. The refresher's rate limit keeps
+ * this to one retry per new token, whatever the traffic.
+ */
+async function rejectedToken(
+  used: string,
+  refresh: () => Promise<string>,
+  detail: string,
+): Promise<SendResult> {
+  const code = EXPIRED_TOKEN_CODE;
+  try {
+    const current = await refresh();
+    return current === used
+      ? { kind: 'permanent', code, detail: `${detail}; the secret holds the same token` }
+      : { kind: 'retryable', code, detail: `${detail}; a new token was read from the secret` };
+  } catch {
+    return { kind: 'permanent', code, detail: `${detail}; the secret could not be read again` };
+  }
 }
 
 function transportFailure(error: unknown): SendResult {

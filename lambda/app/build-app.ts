@@ -9,7 +9,7 @@ import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { configuredBot } from '../bots/configured-bot';
 import { type Config, parseConfig } from '../config/config';
-import { type SecretsProvider, secretsProvider } from '../config/secrets';
+import { graphCredentials, type SecretsProvider, secretsProvider } from '../config/secrets';
 import { ownerPace } from '../domain/owner-pace';
 import type { AnswerDeps, Bot, Clock } from '../domain/ports';
 import { protocolLog } from '../observability/protocol-log';
@@ -58,7 +58,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
       replies: graphReplySender({
         baseUrl: config.graphBaseUrl,
         version: config.graphVersion,
-        accessToken: async () => (await secrets.current()).accessToken,
+        ...graphCredentials(secrets),
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       }),
       bot: overrides.bot ?? configuredBot(config.bot, secrets, overrides.fetch),

@@ -57,7 +57,7 @@ export async function deliverQueued(
         clock,
       );
       if (result.won) {
-        deps.observer.claimed(key, fence.attempt, undefined);
+        deps.observer.leaseTaken(key, fence.attempt);
         return await replyAsOwner(deps, result.record, key, fence, leaseUntil, now);
       }
       const current = result.current;

@@ -140,6 +140,11 @@ export type RedriveReason =
 
 /** Queued mode's worker events, for logs and metrics (beside ProtocolObserver's). */
 export interface QueueObserver {
+  /**
+   * The worker took the send lease of a message the webhook already claimed (and counted): a lease is
+   * not a second claim, so MessagesClaimed counts each message once.
+   */
+  leaseTaken(key: MessageKey, attempt: number): void;
   /** The worker's lease was refused: `current` is what blocked it. */
   leaseLost(key: MessageKey, observedAttempt: number, current: ClaimState | undefined): void;
   redriveScheduled(
