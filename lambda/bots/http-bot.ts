@@ -2,7 +2,7 @@ import { type Bot, type BotAnswer, type BotContext, InvalidBotAnswerError } from
 import type { InboundMessage } from '../domain/messages';
 import { type BotEndpoint, postToBot } from './bot-http';
 import { botRequest } from './bot-request';
-import { firstProblem, isBotResponse } from './protocol-validation';
+import { botResponseValidator, firstProblem } from './protocol-validation';
 
 /**
  * A bot in any language behind BOT_URL, speaking protocol v1 (docs/BOT.md): each message is POSTed
@@ -13,6 +13,7 @@ export function httpBot(endpoint: BotEndpoint): Bot {
   return {
     async compose(message: InboundMessage, context: BotContext): Promise<BotAnswer> {
       const answer = await postToBot(endpoint, botRequest(message, context));
+      const isBotResponse = await botResponseValidator();
       if (!isBotResponse(answer)) {
         throw new InvalidBotAnswerError(`bot response ${firstProblem(isBotResponse)}`);
       }

@@ -25,7 +25,10 @@ const OUTBOX = {
 const STORED_OUTBOX = {
   replyTo: '16505551234',
   type: 'text',
-  inbound: '{"content":{"type":"text","body":"hello"},"user":{"phone":"16505551234","profileName":"Sheena"}}',
+  inbound: JSON.stringify({
+    message: { from: '16505551234', type: 'text', text: { body: 'hello' } },
+    contacts: [{ wa_id: '16505551234', profile: { name: 'Sheena' } }],
+  }),
   msgTimestamp: 1_799_999_990,
   queuedAt: NOW,
 };
@@ -106,7 +109,7 @@ describe('DynamoDbClaimStore.enqueue', () => {
     });
   });
 
-  it('reads a record whose stored content breaks the schema as one without an outbox', async () => {
+  it('reads a record whose stored input is not a message as one without an outbox', async () => {
     const stored = {
       pk: PK,
       state: 'queued',
@@ -116,9 +119,7 @@ describe('DynamoDbClaimStore.enqueue', () => {
       expiresAt: 9,
       ...STORED_OUTBOX,
     };
-    ddb
-      .on(PutCommand)
-      .rejects(conditionFailed({ ...stored, inbound: '{"content":{"type":"text"},"user":{}}' }));
+    ddb.on(PutCommand).rejects(conditionFailed({ ...stored, inbound: '{"contacts":[]}' }));
     const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
     expect(result.won === false && result.current?.outbox).toBeUndefined();
   });
