@@ -134,6 +134,11 @@ function readConfig(reader: Reader, problems: string[]): Config {
   if (logContent !== 'true' && logContent !== 'false') {
     problems.push(`${ENV.logMessageContent} must be "true" or "false"`);
   }
+  const flag = (name: string): boolean => {
+    const value = read(name) ?? 'false';
+    if (value !== 'true' && value !== 'false') problems.push(`${name} must be "true" or "false"`);
+    return value === 'true';
+  };
 
   return {
     tableName: tableName ?? '',
@@ -154,6 +159,8 @@ function readConfig(reader: Reader, problems: string[]): Config {
       ambiguousGraceMs: integer(ENV.ambiguousGraceMs, DEFAULTS.ambiguousGraceMs, 0, 24 * 3_600_000),
       sendTimeoutMs: integer(ENV.sendTimeoutMs, DEFAULTS.sendTimeoutMs, 100, 25_000),
       sendMaxAttempts: integer(ENV.sendMaxAttempts, DEFAULTS.sendMaxAttempts, 1, 10),
+      markAsRead: flag(ENV.markAsRead),
+      typingIndicator: flag(ENV.typingIndicator),
     },
     defaultRemainingMs: integer(ENV.defaultRemainingMs, DEFAULTS.defaultRemainingMs, 1_000, 900_000),
     forwardUrl,

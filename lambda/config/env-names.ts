@@ -28,6 +28,10 @@ export const ENV = {
   redriveQueueUrl: 'REDRIVE_QUEUE_URL',
   /** Worker: paced sends per phone_number_id per container. */
   sendRatePerSecond: 'SEND_RATE_PER_SECOND',
+  /** 'true': the owner marks each message read (Graph `status: read`) before composing. Default 'false'. */
+  markAsRead: 'MARK_AS_READ',
+  /** 'true': the same request shows the typing indicator until the reply. Default 'false'. */
+  typingIndicator: 'TYPING_INDICATOR',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -4,6 +4,7 @@ import { isStoreError } from './claim-store-error';
 import type { InboundMessage, MessageKey } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
 import type { AnswerDeps, SendResult, SettleWrite } from './ports';
+import { markReadOnce } from './read-receipt';
 import { MIN_SEND_WINDOW_MS, SEND_BACKOFF_MS, SEND_MARGIN_MS, SETTLE_RETRY_DELAYS_MS } from './tuning';
 
 /** WhatsApp's limit on a text message body. */
@@ -11,7 +12,8 @@ export const MAX_REPLY_LENGTH = 4096;
 
 /**
  * The winner's side: compose, send inside the lease, and settle the claim with a fenced write.
- * `claimedAt` is when this owner's claim was written, for the container's pace.
+ * `claimedAt` is when this owner's claim was written, for the container's pace. `first`: this is
+ * the message's first owner (it sends the read receipt, if configured).
  */
 export async function answerAsOwner(
   deps: AnswerDeps,
@@ -19,12 +21,16 @@ export async function answerAsOwner(
   fence: Fence,
   leaseUntil: number,
   claimedAt: number,
+  first: boolean,
 ): Promise<MessageOutcome> {
   const { key } = message;
+  const receipt = markReadOnce(deps, message, first);
   let text: string;
   try {
     text = (await deps.bot.compose(message)).slice(0, MAX_REPLY_LENGTH);
+    await receipt;
   } catch (error) {
+    await receipt;
     const detail = `bot failed: ${error instanceof Error ? error.name : 'unknown error'}`;
     deps.observer.replyFailed(key, { kind: 'retryable', code: undefined, detail }, false);
     await settle(deps, key, 'release', () => deps.claims.release(key, fence));

@@ -51,7 +51,8 @@ async function claimThenAnswer(
     );
     if (result.won) {
       observer.claimed(key, attempt, result.previous?.state);
-      return answerAsOwner(deps, message, fence, leaseUntil, now);
+      // Attempt 1 is only ever the first claim of the message: its owner sends the read receipt.
+      return answerAsOwner(deps, message, fence, leaseUntil, now, attempt === 1);
     }
 
     let current: ClaimRecord | undefined = result.current;

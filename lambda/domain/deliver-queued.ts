@@ -31,6 +31,8 @@ const WINDOW_MARGIN_MS = 60_000;
 const WINDOW_CLOSED_CODE = 131047;
 const MAX_REDRIVE_DELAY_S = 900;
 const MAX_LEASE_ROUNDS = 3;
+/** The first lease of a record the webhook queued as attempt 1: its owner sends the read receipt. */
+const FIRST_LEASE_ATTEMPT = 2;
 
 /**
  * The worker's use case, for a stream record and a re-drive alike: take the fenced lease on the
@@ -116,7 +118,8 @@ async function replyAsOwner(
     return { kind: 'terminal', reason: 'bot-does-not-answer' };
   }
 
-  const outcome = await answerAsOwner(deps, message, fence, leaseUntil, now);
+  const first = fence.attempt === FIRST_LEASE_ATTEMPT;
+  const outcome = await answerAsOwner(deps, message, fence, leaseUntil, now, first);
   switch (outcome.kind) {
     case 'replied':
       return { kind: 'replied' };

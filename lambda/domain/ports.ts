@@ -77,8 +77,22 @@ export type SendResult =
   | { kind: 'permanent'; code: number | undefined; detail: string }
   | { kind: 'ambiguous'; detail: string };
 
+/** Graph's mark-as-read of an inbound message, with the typing indicator when `typing`. */
+export interface ReadReceipt {
+  tenantId: string;
+  /** The inbound wamid. */
+  messageId: string;
+  typing: boolean;
+  timeoutMs: number;
+}
+
+/** A courtesy, never a condition of the reply: a failure is reported and forgotten. */
+export type ReadReceiptResult = 'ok' | 'failed';
+
 export interface ReplySender {
   send(reply: OutboundReply): Promise<SendResult>;
+  /** Marks an inbound message read (MARK_AS_READ, TYPING_INDICATOR); never throws. */
+  markRead(receipt: ReadReceipt): Promise<ReadReceiptResult>;
 }
 
 /** The replaceable bot: which messages it answers, and with what text. */
@@ -104,6 +118,10 @@ export interface ProtocolObserver {
   doubleReply(key: MessageKey, attempts: { confirmedAttempt: number; settledAttempt: number }): void;
   asyncReplyFailure(key: MessageKey, status: StatusUpdate): void;
   valueError(error: ValueLevelError): void;
+  /** The owner's mark-as-read (and typing indicator) before composing: sent once, never retried. */
+  readReceipt(key: MessageKey, result: ReadReceiptResult, typing: boolean): void;
+  /** The 24 h customer-service window closed before a free-form reply: terminal, no Graph call. */
+  windowClosed(key: MessageKey): void;
 }
 
 /** Everything the message use cases need, built once per container by the composition root. */
@@ -149,8 +167,6 @@ export interface QueueObserver {
     reason: RedriveReason,
   ): void;
   redriveFailed(key: MessageKey, error: unknown): void;
-  /** The 24 h customer-service window closed before a reply: terminal, no Graph call. */
-  windowClosed(key: MessageKey): void;
   /** A trigger the worker cannot use (a malformed re-drive message). */
   triggerRejected(reason: string): void;
 }

@@ -205,6 +205,7 @@ describe('POST: outcomes to HTTP', () => {
       send: () => {
         throw new TypeError('bug');
       },
+      markRead: async () => 'ok',
     };
     const result = await c.invoke(signedPost(body, SECRET));
     expect(result).toMatchObject({ statusCode: 500, body: '{"error":"internal error"}' });
