@@ -12,6 +12,7 @@ import type {
   NewClaim,
   NewLease,
   NewQueuedClaim,
+  StoredAnswer,
 } from './claim-record';
 import type { InboundMessage, MessageKey, StatusUpdate, ValueLevelError } from './messages';
 import type { OwnerPace } from './owner-pace';
@@ -43,6 +44,15 @@ export interface ClaimStore {
   markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
   /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
   confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
+  /** A multi-part answer, stored before its first part is sent (fenced while claimed; partsSent 0). */
+  storeParts(key: MessageKey, fence: Fence, parts: StoredAnswer): Promise<FencedWrite>;
+  /** Parts 0 .. partsSent - 1 of the stored answer are sent (fenced while claimed). */
+  partSent(key: MessageKey, fence: Fence, partsSent: number): Promise<FencedWrite>;
+  /**
+   * A status proved parts 0 .. partsSent - 1 left: raise partsSent on a record that holds parts and
+   * is not settled, whoever owns it; never lower it. Not confirmed: `current` is what refused it.
+   */
+  confirmPart(key: MessageKey, partsSent: number): Promise<ConfirmResult>;
 }
 
 /**
@@ -51,8 +61,11 @@ export interface ClaimStore {
  */
 export type ClaimOperation = keyof ClaimStore;
 
-/** The fenced writes that settle a claim after the send. */
-export type SettleWrite = Extract<ClaimOperation, 'complete' | 'release' | 'markUnknown' | 'markFailed'>;
+/** The fenced writes after the claim: those that settle it, and those of a multi-part answer. */
+export type SettleWrite = Extract<
+  ClaimOperation,
+  'complete' | 'release' | 'markUnknown' | 'markFailed' | 'storeParts' | 'partSent'
+>;
 
 export interface OutboundReply {
   tenantId: string;
