@@ -31,6 +31,11 @@ export interface StreamPollerOptions {
 }
 
 export interface StreamPoller {
+  /**
+   * Resolves after a whole poll round, begun after this call, in which no shard had a record, a
+   * batch to retry or an error: everything written before the call has been handed over and settled.
+   */
+  quietRound(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +104,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     const { Records = [], NextShardIterator } = await streams.send(
       new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: options.batchSize ?? 100 }),
     );
+    if (Records.length > 0) busyRound = true;
     const records = Records.map((record) => toLambdaRecord(record, streamArn));
     const delivered = options.filter ? records.filter(options.filter) : records;
     const retryFrom = delivered.length === 0 ? undefined : await invoke(options, delivered);
@@ -106,6 +112,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       // Retried on a later poll from the first failed record; later records of the batch come again too.
       shard.position = { at: 'at', sequenceNumber: retryFrom };
       shard.iterator = undefined;
+      busyRound = true;
       return;
     }
     const last = records.at(-1)?.dynamodb?.SequenceNumber;
@@ -115,8 +122,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   };
 
   let stopped = false;
+  let busyRound = false;
+  const quietWaiters: { afterPoll: number; resolve: () => void }[] = [];
+  let currentPoll = 0;
   const loop = (async () => {
     for (let poll = 0; !stopped; poll++) {
+      currentPoll = poll;
+      busyRound = false;
       try {
         if (poll > 0 && poll % REDESCRIBE_EVERY_POLLS === 0) await describe();
       } catch (error) {
@@ -129,7 +141,14 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         } catch (error) {
           // An invalid iterator is re-taken from the last acknowledged record on the next poll.
           shard.iterator = undefined;
+          busyRound = true;
           if (!isIteratorLost(error)) options.onError?.(error);
+        }
+      }
+      if (!busyRound) {
+        for (const waiter of quietWaiters.filter((w) => w.afterPoll < poll)) {
+          quietWaiters.splice(quietWaiters.indexOf(waiter), 1);
+          waiter.resolve();
         }
       }
       await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));
@@ -137,9 +156,16 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   })();
 
   return {
+    quietRound: () =>
+      new Promise<void>((resolve) => {
+        if (stopped) return resolve();
+        // A round already under way may have read its shards before the caller's last write.
+        quietWaiters.push({ afterPoll: currentPoll, resolve });
+      }),
     async stop() {
       stopped = true;
       await loop;
+      for (const waiter of quietWaiters.splice(0)) waiter.resolve();
       streams.destroy();
     },
   };

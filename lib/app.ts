@@ -1,6 +1,6 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { STACK_ID } from './identifiers';
+import { stackIdFor } from './identifiers';
 import { readSettings } from './settings';
 import { WhatsappOnceStack } from './whatsapp-once-stack';
 
@@ -8,9 +8,10 @@ import { WhatsappOnceStack } from './whatsapp-once-stack';
 export function createCdkApp(props: AppProps = {}): { app: App; stack: WhatsappOnceStack } {
   const app = new App(props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new WhatsappOnceStack(app, STACK_ID, {
-    description: 'whatsapp-once: WhatsApp Cloud API webhook that answers every user message exactly once',
-    settings: readSettings(app.node),
+  const settings = readSettings(app.node);
+  const stack = new WhatsappOnceStack(app, stackIdFor(settings.stage), {
+    description: `whatsapp-once${settings.stage === undefined ? '' : ` (${settings.stage})`}: WhatsApp Cloud API webhook that answers every user message exactly once`,
+    settings,
   });
   return { app, stack };
 }

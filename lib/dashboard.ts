@@ -15,12 +15,14 @@ import {
   replyFailures,
   serviceMetric,
 } from './service-metrics';
+import type { StageNames } from './stage-names';
 
 export interface WebhookDashboardProps {
   function: IFunction;
   stage: HttpStage;
   queued: QueuedReplyParts & { redriveQueue: IQueue };
   alarms: IAlarm[];
+  names: StageNames;
 }
 
 const WIDTH = 12;
@@ -34,7 +36,7 @@ export class WebhookDashboard extends Construct {
     super(scope, id);
     const reasons = Object.keys(DUPLICATE_REASONS).filter(isDuplicateReason);
     const classes = Object.keys(REPLY_FAILURE_CLASSES).filter(isFailureClass);
-    this.dashboard = new Dashboard(this, 'Dashboard');
+    this.dashboard = new Dashboard(this, 'Dashboard', props.names.optional('dashboardName', 'dashboard'));
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Replies sent vs duplicates suppressed',
@@ -53,16 +55,30 @@ export class WebhookDashboard extends Construct {
           serviceMetric(METRIC.messagesClaimed, { label: 'Messages claimed' }),
           serviceMetric(METRIC.signatureRejections, { label: 'Signature rejections' }),
         ],
+        right: [
+          serviceMetric(METRIC.secretNotConfigured, { label: 'Secret not configured' }),
+          serviceMetric(METRIC.claimStoreErrors, { label: 'Claim store errors' }),
+        ],
       }),
       new GraphWidget({
         title: 'Reply failures and ambiguous sends',
         width: WIDTH,
         height: HEIGHT,
-        left: classes.map(replyFailures),
+        left: classes.filter((failureClass) => failureClass !== 'user-caused').map(replyFailures),
         right: [
           serviceMetric(METRIC.ambiguousSends, { label: 'Ambiguous sends' }),
           serviceMetric(METRIC.ambiguousSendsReconciled, { label: 'Confirmed by status' }),
           serviceMetric(METRIC.doubleReplies, { label: 'Double replies' }),
+        ],
+      }),
+      // Shown, never paged: nothing an operator does brings these replies back.
+      new GraphWidget({
+        title: 'User-caused outcomes (no alarm)',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          replyFailures('user-caused'),
+          serviceMetric(METRIC.windowClosed, { label: 'Queued reply past the 24 h window' }),
         ],
       }),
       new GraphWidget({
@@ -109,8 +125,8 @@ function queuedWidgets(queued: WebhookDashboardProps['queued']): GraphWidget[] {
       ],
       right: [
         queued.worker.metric('IteratorAge', { ...max, label: 'Iterator age (ms)' }),
+        serviceMetric(METRIC.leasesTaken, { label: 'Leases taken' }),
         serviceMetric(METRIC.leasesLost, { label: 'Leases lost' }),
-        serviceMetric(METRIC.windowClosed, { label: 'Window closed' }),
       ],
     }),
     new GraphWidget({

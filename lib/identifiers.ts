@@ -7,6 +7,10 @@ import { ENV } from '../lambda/config/env-names';
 /** The stack id, and so the template SAM reads: `cdk.out/WhatsappOnce.template.json`. */
 export const STACK_ID = 'WhatsappOnce';
 
+/** A staged stack's id (`-c stage=NAME`): `WhatsappOnce-NAME`, so stages deploy side by side. */
+export const stackIdFor = (stage: string | undefined): string =>
+  stage === undefined ? STACK_ID : `${STACK_ID}-${stage}`;
+
 /** Stable logical id, so `sam local invoke WebhookFunction` keeps working when construct paths change. */
 export const FUNCTION_LOGICAL_ID = 'WebhookFunction';
 

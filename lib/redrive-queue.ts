@@ -1,10 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { StageNames } from './stage-names';
 
 export interface RedriveQueueProps {
   /** Timeout of the function that consumes the queue; the visibility timeout is derived from it. */
   consumerTimeoutSeconds: number;
+  names: StageNames;
 }
 
 /**
@@ -28,11 +30,13 @@ export class RedriveQueue extends Construct {
   constructor(scope: Construct, id: string, props: RedriveQueueProps) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      ...props.names.optional('queueName', 'redrive-dead-letters'),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     this.queue = new Queue(this, 'Queue', {
+      ...props.names.optional('queueName', 'redrives'),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(props.consumerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),

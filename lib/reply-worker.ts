@@ -11,6 +11,7 @@ import { ENV } from '../lambda/config/env-names';
 import { WORKER_LOGICAL_ID } from './identifiers';
 import { ServiceFunction } from './service-function';
 import type { StackSettings } from './settings';
+import { stageNames } from './stage-names';
 
 /** The worker reads a record (GetItem) and takes and settles its fenced lease (UpdateItem); it never puts. */
 export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
@@ -66,6 +67,7 @@ export class ReplyWorker extends ServiceFunction {
     // Receives only the metadata of discarded batches (shard, sequence numbers), which an operator
     // replays from the stream within its 24 h retention; the alarm on its depth pages at the first one.
     this.streamDeadLetters = new Queue(this, 'StreamDeadLetters', {
+      ...stageNames(settings.stage).optional('queueName', 'stream-dead-letters'),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

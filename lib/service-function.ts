@@ -14,6 +14,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-
 import { BUNDLING, FUNCTION_ENTRIES, HANDLER_EXPORT } from './bundling';
 import { LOCAL_INVOKE_VARIABLES } from './identifiers';
 import type { StackSettings } from './settings';
+import { stageNames } from './stage-names';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,7 +53,10 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const { settings } = props;
-    this.logGroup = new LogGroup(this, 'Logs', { retention: settings.logRetentionDays });
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: settings.logRetentionDays,
+      ...stageNames(settings.stage).logGroup(props.entry),
+    });
 
     // Our own role instead of the default one, which carries the AWSLambdaBasicExecutionRole managed
     // policy (logs on every group in the account).

@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import type { DuplicateReason, SendResult } from '../lambda/domain/ports';
+import type { DuplicateReason } from '../lambda/domain/ports';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability/metric-names';
+import type { ReplyFailureClass } from '../lambda/observability/reply-failure-class';
 
 /** The window every alarm and graph uses: long enough to smooth single deliveries, short enough to page. */
 export const PERIOD = Duration.minutes(5);
 
-/** `class` dimension values of ReplyFailures: the send outcomes, plus failures reported later by status. */
-export type ReplyFailureClass = Exclude<SendResult['kind'], 'sent'> | 'async';
+export type { ReplyFailureClass };
 
 /** Exhaustive over the domain's types, so a renamed reason or class fails typecheck here. */
 export const DUPLICATE_REASONS: Record<DuplicateReason, string> = {
@@ -20,6 +20,7 @@ export const REPLY_FAILURE_CLASSES: Record<ReplyFailureClass, string> = {
   permanent: 'permanent',
   ambiguous: 'ambiguous',
   async: 'failed after accept',
+  'user-caused': 'user-caused (not paged)',
 };
 
 type MetricName = (typeof METRIC)[keyof typeof METRIC];

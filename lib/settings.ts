@@ -2,9 +2,15 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { DEFAULTS, REPLY_MODES } from '../lambda/config/config';
 import type { ReplyMode } from '../lambda/domain/handle-delivery';
+import { STAGE_PATTERN } from './stage-names';
 
 /** What a user of the stack changes, read from CDK context (`cdk.json` or `-c key=value`). */
 export interface StackSettings {
+  /**
+   * `-c stage=NAME`: the stack id becomes `WhatsappOnce-NAME` and every named resource carries NAME,
+   * so stages live side by side in one account. Unset: today's stack id and generated names.
+   */
+  stage: string | undefined;
   /** HTTP API stage; `$default` serves the webhook at the API's root URL. */
   stageName: string;
   graphApiVersion: string;
@@ -42,6 +48,7 @@ export interface StackSettings {
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
+  stage: undefined,
   stageName: '$default',
   graphApiVersion: DEFAULTS.graphVersion,
   dedupTtlDays: DEFAULTS.dedupTtlSeconds / 86_400,
@@ -145,6 +152,7 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
   const logLevel = text('logLevel', /^(DEBUG|INFO|WARN|ERROR)$/, d.logLevel);
   const reserved = raw('reservedConcurrency');
   const settings: StackSettings = {
+    stage: optionalText('stage', STAGE_PATTERN),
     stageName: text('stageName', /^(\$default|[A-Za-z0-9_-]{1,128})$/, d.stageName),
     graphApiVersion: text('graphApiVersion', /^v\d+\.\d+$/, d.graphApiVersion),
     dedupTtlDays: integer('dedupTtlDays', d.dedupTtlDays, 8, 365),

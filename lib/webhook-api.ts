@@ -6,6 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WEBHOOK_PATH } from './identifiers';
+import type { StageNames } from './stage-names';
 
 export interface WebhookApiProps {
   handler: IFunction;
@@ -13,6 +14,7 @@ export interface WebhookApiProps {
   throttleRateLimit: number;
   throttleBurstLimit: number;
   logRetentionDays: RetentionDays;
+  names: StageNames;
 }
 
 /**
@@ -43,7 +45,10 @@ export class WebhookApi extends Construct {
       });
     }
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetentionDays });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetentionDays,
+      ...props.names.logGroup('api-access'),
+    });
     this.stage = this.api.addStage('Stage', {
       stageName: props.stageName,
       autoDeploy: true,

@@ -7,6 +7,7 @@ import { RedriveFunction } from './redrive-function';
 import { RedriveQueue } from './redrive-queue';
 import { ReplyWorker } from './reply-worker';
 import type { StackSettings } from './settings';
+import { stageNames } from './stage-names';
 import { WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
 import { WhatsappSecret } from './whatsapp-secret';
@@ -25,8 +26,12 @@ export class WhatsappOnceStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    const { table } = new DedupTable(this, 'DedupTable');
-    const secret = new WhatsappSecret(this, 'WhatsappSecret', { existingSecretName: settings.secretName });
+    const names = stageNames(settings.stage);
+    const { table } = new DedupTable(this, 'DedupTable', names);
+    const secret = new WhatsappSecret(this, 'WhatsappSecret', {
+      existingSecretName: settings.secretName,
+      names,
+    });
     const webhook = new WebhookFunction(this, 'Webhook', {
       table,
       secret: secret.secret,
@@ -36,6 +41,7 @@ export class WhatsappOnceStack extends Stack {
     const functionProps = { table, secret: secret.secret, secretId: secret.secretId, settings };
     const redrives = new RedriveQueue(this, 'Redrives', {
       consumerTimeoutSeconds: settings.workerTimeoutSeconds,
+      names,
     });
     const worker = new ReplyWorker(this, 'Worker', { ...functionProps, redriveQueue: redrives.queue });
     const redrive = new RedriveFunction(this, 'Redrive', { ...functionProps, redriveQueue: redrives.queue });
@@ -51,18 +57,21 @@ export class WhatsappOnceStack extends Stack {
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,
       logRetentionDays: settings.logRetentionDays,
+      names,
     });
     const alarms = new WebhookAlarms(this, 'Alarms', {
       function: webhook.function,
       stage: api.stage,
       queued,
       alarmEmail: settings.alarmEmail,
+      names,
     });
     const dashboard = new WebhookDashboard(this, 'Dashboard', {
       function: webhook.function,
       stage: api.stage,
       queued: { ...queued, redriveQueue: redrives.queue },
       alarms: alarms.alarms,
+      names,
     });
 
     new CfnOutput(this, 'CallbackUrl', {

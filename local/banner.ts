@@ -2,6 +2,11 @@ import { ENV } from '../lambda/config/env-names';
 import type { LocalServer } from './local-server';
 import { DEFAULT_PORT, type LocalOptions } from './options';
 
+const mode = (options: LocalOptions): string =>
+  options.mode === 'queued'
+    ? 'queued: the webhook answers once the claim is written; the worker replies (--mode queued)'
+    : 'inline: the webhook replies before it answers Meta (--mode queued for the stream worker)';
+
 /** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
 export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {
   const origin = `http://127.0.0.1:${server.port}`;
@@ -20,7 +25,14 @@ export function banner(server: LocalServer, options: LocalOptions, startedInMs: 
     `  Webhook URL   ${server.webhookUrl}`,
     `  Verify token  ${options.verifyToken}${generated(options.generated.verifyToken, ENV.verifyToken)}`,
     `  App secret    ${options.appSecret}${generated(options.generated.appSecret, ENV.appSecret)}`,
+    `  Reply mode    ${mode(options)}`,
     '  Handler       lambda/handler.ts, the module you deploy',
+    ...(server.queued
+      ? [
+          '  Worker        lambda/worker.ts on the table stream (polled 4 times a second, filter state = queued)',
+          '  Re-drives     lambda/redrive.ts from a local SQS-like queue in memory (DelaySeconds honoured)',
+        ]
+      : []),
     `  DynamoDB      ${server.store.description}; table ${options.tableName} ${server.table}`,
     `  Graph API     ${graph}`,
     '',

@@ -35,12 +35,24 @@ export type TableSetup = 'created' | 'created-without-ttl' | 'exists';
  * Creates the claim table as the CDK stack defines it, unless it is already there (a kept data dir).
  * dynalite has no TTL API; nothing depends on it, since the claim condition compares expiry itself.
  */
-export async function ensureClaimTable(endpoint: string, tableName: string): Promise<TableSetup> {
+export async function ensureClaimTable(
+  endpoint: string,
+  tableName: string,
+  options: { stream?: boolean } = {},
+): Promise<TableSetup> {
   const client = localDynamoDbClient(endpoint);
   try {
-    if (await tableExists(client, tableName)) return 'exists';
+    const existing = await describeTable(client, tableName);
+    if (existing !== undefined) {
+      if (options.stream && existing.LatestStreamArn === undefined) {
+        throw new Error(
+          `table ${tableName} in the data dir was created without a stream, which queued mode reads: use another --table or --data-dir`,
+        );
+      }
+      return 'exists';
+    }
     try {
-      await createClaimTable(client, tableName);
+      await createClaimTable(client, tableName, options);
       return 'created';
     } catch (error) {
       if (errorName(error) === 'UnknownOperationException' && (await tableExists(client, tableName))) {
@@ -67,11 +79,14 @@ export async function describeRealTable(tableName: string): Promise<string> {
 }
 
 async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  return (await describeTable(client, tableName)) !== undefined;
+}
+
+async function describeTable(client: DynamoDBClient, tableName: string) {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return false;
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
     throw error;
   }
 }

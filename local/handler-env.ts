@@ -7,6 +7,8 @@ export interface Endpoints {
   dynamoDb: string | undefined;
   /** The Graph sink's URL; undefined for the real Graph API (the handler's default). */
   graph: string | undefined;
+  /** Queued mode's local re-drive queue (devkit/local-sqs.ts); undefined inline. */
+  redriveQueue?: { endpoint: string; queueUrl: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -25,6 +27,7 @@ export function handlerEnvironment(options: LocalOptions, endpoints: Endpoints, 
     // Secrets come from the variables above, never from a Secrets Manager secret, in a local run.
     [ENV.secretId]: undefined,
     [ENV.graphBaseUrl]: endpoints.graph ?? current[ENV.graphBaseUrl],
+    [ENV.replyMode]: options.mode,
     POWERTOOLS_LOG_LEVEL: options.logLevel,
     // EMF blobs on stdout help nobody locally; the user can still turn them on.
     POWERTOOLS_METRICS_DISABLED: current.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -37,6 +40,13 @@ export function handlerEnvironment(options: LocalOptions, endpoints: Endpoints, 
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: undefined,
+    });
+  }
+  if (endpoints.redriveQueue !== undefined) {
+    // Read by the worker and redrive modules only; their SQSClient, too, takes the SDK's variable.
+    Object.assign(env, {
+      [ENV.redriveQueueUrl]: endpoints.redriveQueue.queueUrl,
+      AWS_ENDPOINT_URL_SQS: endpoints.redriveQueue.endpoint,
     });
   }
   return env;

@@ -1,3 +1,5 @@
+import { startLocalSqs } from '../devkit/local-sqs';
+import type { QueuedRuntime } from '../devkit/queued-runtime';
 import { loadDeployedHandler } from './deployed-handler';
 import {
   describeRealTable,
@@ -9,7 +11,9 @@ import {
 import { startGraphSink } from './graph-sink';
 import { handlerEnvironment } from './handler-env';
 import { listenOnLoopback } from './http-server';
+import { checkJava, javaProblemMessage } from './java-check';
 import type { LocalOptions } from './options';
+import { startQueuedFunctions } from './queued-functions';
 import { routes, SINK_PATH, WEBHOOK_PATH } from './routes';
 import { removeSession, writeSession } from './session-file';
 import { statusEcho } from './status-echo';
@@ -28,6 +32,8 @@ export interface LocalServer {
   store: RunningStore;
   /** What happened to the claim table at start, for the banner. */
   table: string;
+  /** Queued mode's stream worker and re-drive queue; undefined inline. */
+  queued: QueuedRuntime | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,13 +51,20 @@ export async function startLocalServer(
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop();
   };
+  const queuedMode = options.mode === 'queued';
+  if (queuedMode) {
+    const java = checkJava();
+    if (!java.ok) throw new Error(javaProblemMessage(java.problem));
+  }
   try {
     const store = await startStore(options.dynamodb, options.dataDir);
     stops.push(store.stop);
     const table =
       store.endpoint === undefined
         ? await describeRealTable(options.tableName)
-        : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName)];
+        : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName, { stream: queuedMode })];
+    const queue = queuedMode ? await startLocalSqs() : undefined;
+    if (queue) stops.push(queue.close);
     let webhookUrl = '';
     const echo =
       options.graph === 'sink' && options.statusWebhooks
@@ -67,8 +80,18 @@ export async function startLocalServer(
     if (sink) stops.push(sink.close);
 
     const handler = await loadDeployedHandler(
-      handlerEnvironment(options, { dynamoDb: store.endpoint, graph: sink?.baseUrl }, process.env),
+      handlerEnvironment(
+        options,
+        { dynamoDb: store.endpoint, graph: sink?.baseUrl, ...(queue ? { redriveQueue: queue } : {}) },
+        process.env,
+      ),
     );
+    // Started before the HTTP server, stopped after it: a claim written by a last request is still read.
+    const queued =
+      queue && store.endpoint !== undefined
+        ? await startQueuedFunctions({ endpoint: store.endpoint, tableName: options.tableName, queue, print })
+        : undefined;
+    if (queued) stops.push(queued.stop);
     const http = await listenOnLoopback(
       options.port,
       routes({ handler, sink, timeoutMs: options.timeoutMs, print }),
@@ -84,6 +107,7 @@ export async function startLocalServer(
       appSecret: options.appSecret,
       verifyToken: options.verifyToken,
       sinkUrl,
+      replyMode: options.mode,
       pid: process.pid,
     });
     stops.push(() => removeSession(http.port));
@@ -95,6 +119,7 @@ export async function startLocalServer(
       sinkUrl,
       store,
       table,
+      queued,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

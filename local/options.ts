@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ENV } from '../lambda/config/env-names';
+import type { ReplyMode } from '../lambda/domain/handle-delivery';
 
 export type DynamoDbMode = 'dynalite' | 'local' | 'aws';
 export type GraphMode = 'sink' | 'real';
 
 /** Everything `npm start` needs, resolved from flags and the environment. */
 export interface LocalOptions {
+  /** The webhook's REPLY_MODE; queued also runs the stream worker and the re-drive function. */
+  mode: ReplyMode;
   port: number;
   dynamodb: DynamoDbMode;
   graph: GraphMode;
@@ -41,9 +44,12 @@ export const USAGE = `Usage: npm start -- [options]
 
 Runs the webhook handler (lambda/handler.ts) behind a local API Gateway on 127.0.0.1.
 
+  --mode MODE            inline (default: the webhook replies before it answers) | queued (the webhook
+                         only writes the claim; a worker on the table's stream replies; needs java)
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --dynamodb MODE        dynalite (default, embedded, no java) | local (DynamoDB Local, needs java)
-                         | aws (your real table, via the usual AWS profile/region settings)
+                         | aws (your real table, via the usual AWS profile/region settings);
+                         --mode queued always runs on local (its worker reads the table's stream)
   --table NAME           table name (default ${DEFAULT_TABLE}; required with --dynamodb aws)
   --data-dir DIR         keep the embedded table in DIR between runs (e.g. .local-data)
   --graph MODE           sink (default: replies are printed, never sent) | real (the Graph API;
@@ -70,7 +76,13 @@ export function parseStartOptions(args: string[], env: Env): LocalOptions {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values } = parsed;
+  const mode = oneOf('--mode', values.mode, ['inline', 'queued'] as const) ?? 'inline';
   const dynamodb = oneOf('--dynamodb', values.dynamodb, ['dynalite', 'local', 'aws'] as const);
+  if (mode === 'queued' && dynamodb !== undefined && dynamodb !== 'local') {
+    // The worker reads the table's stream: dynalite has no Streams API, and a real table's stream
+    // belongs to the deployed worker.
+    throw new UsageError(`--mode queued runs on DynamoDB Local's stream: drop --dynamodb ${dynamodb}`);
+  }
   const graph = oneOf('--graph', values.graph, ['sink', 'real'] as const);
   const port = integer('--port', values.port, 0, 65_535);
   const timeoutSeconds = integer('--timeout', values.timeout, 3, 900);
@@ -94,8 +106,9 @@ export function parseStartOptions(args: string[], env: Env): LocalOptions {
   const appSecret = values['app-secret'] ?? nonEmpty(env[ENV.appSecret]);
   const verifyToken = values['verify-token'] ?? nonEmpty(env[ENV.verifyToken]);
   return {
+    mode,
     port: port ?? DEFAULT_PORT,
-    dynamodb: dynamodb ?? 'dynalite',
+    dynamodb: dynamodb ?? (mode === 'queued' ? 'local' : 'dynalite'),
     graph: graph ?? 'sink',
     dataDir: values['data-dir'],
     tableName: tableName ?? DEFAULT_TABLE,
@@ -119,6 +132,7 @@ function parse(args: string[]) {
     args,
     allowNegative: true,
     options: {
+      mode: { type: 'string' },
       port: { type: 'string' },
       dynamodb: { type: 'string' },
       table: { type: 'string' },

@@ -13,6 +13,8 @@ export interface Session {
   verifyToken: string;
   /** Where the simulator reads the Graph sink's record; absent with `--graph real`. */
   sinkUrl: string | undefined;
+  /** Queued mode answers before the reply is sent: the simulator then waits for replies at the sink. */
+  replyMode?: 'inline' | 'queued' | undefined;
   pid: number;
 }
 
@@ -51,7 +53,8 @@ export async function readSession(port: number, dir = SESSION_DIR): Promise<Sess
   const pid: unknown = Reflect.get(parsed, 'pid');
   if (webhookUrl === undefined || appSecret === undefined || verifyToken === undefined) return undefined;
   if (typeof pid !== 'number' || !isAlive(pid)) return undefined;
-  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), pid };
+  const replyMode = field('replyMode') === 'queued' ? 'queued' : 'inline';
+  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, pid };
 }
 
 /** A file left by a server that was killed (no clean shutdown) must not hand out stale secrets. */

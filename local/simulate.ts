@@ -4,7 +4,7 @@ import { progressLine, scenarioLine, summaryBlock } from './simulator/report';
 import { problemsOf } from './simulator/run-record';
 import { runScenarios } from './simulator/run-scenarios';
 import { Simulation } from './simulator/simulation';
-import { countByMessage, readSink } from './simulator/sink-reader';
+import { awaitReplies, countByMessage, readSink } from './simulator/sink-reader';
 import { runStorm } from './simulator/storm';
 
 /** `npm run simulate`: plays Meta against a webhook and says whether every message was answered once. */
@@ -52,7 +52,14 @@ async function main(): Promise<number> {
     failed = results.some((result) => result.problems.length > 0);
   }
 
-  const summary = sim.record.summarize(countByMessage(await readSink(target.sinkUrl, sim.prefix)));
+  if (target.replyMode === 'queued') {
+    say('Waiting for the worker to reply to every message (queued mode; a re-drive can take a minute)...');
+  }
+  const seen =
+    target.replyMode === 'queued'
+      ? await awaitReplies(target.sinkUrl, sim.prefix, sim.record.expectingReply())
+      : await readSink(target.sinkUrl, sim.prefix);
+  const summary = sim.record.summarize(countByMessage(seen));
   const problems = problemsOf(summary);
   failed ||= problems.length > 0;
   if (options.json) {

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { botContext } from '../../lambda/domain/bot-context';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { intake, response, targetEnv } from './intake';
 
@@ -10,11 +11,13 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const read = intake(event, env.appSecret);
   if (read.kind === 'answer') return read.response;
   for (const message of read.messages) {
-    if (!defaultBot.answers(message) || message.replyTo === undefined) continue;
+    if (message.replyTo === undefined) continue;
+    const [part] = await defaultBot.compose(message, botContext(message, Date.now()));
+    if (part === undefined) continue;
     const result = await env.replies.send({
       tenantId: message.key.tenantId,
       to: message.replyTo,
-      text: await defaultBot.compose(message),
+      part,
       inReplyTo: message.key.messageId,
       callbackData: undefined,
       timeoutMs: SEND_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { botContext } from '../../lambda/domain/bot-context';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
 import { intake, response, targetEnv } from './intake';
@@ -29,10 +30,12 @@ class ReplyNotSentError extends Error {
 
 const replyOnce = makeIdempotent(
   async (message: InboundMessage) => {
+    const [part] = await defaultBot.compose(message, botContext(message, Date.now()));
+    if (part === undefined) return { noReply: true };
     const result = await env.replies.send({
       tenantId: message.key.tenantId,
       to: message.replyTo ?? '',
-      text: await defaultBot.compose(message),
+      part,
       inReplyTo: message.key.messageId,
       callbackData: undefined,
       timeoutMs: SEND_TIMEOUT_MS,
@@ -55,7 +58,7 @@ export async function handler(
   config.registerLambdaContext(context);
   try {
     for (const message of read.messages) {
-      if (defaultBot.answers(message) && message.replyTo !== undefined) await replyOnce(message);
+      if (message.replyTo !== undefined) await replyOnce(message);
     }
     return response(200);
   } catch (error) {

@@ -1,5 +1,5 @@
+import type { Bot } from '../../lambda/domain/bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
-import type { Bot } from '../../lambda/domain/ports';
 import { currentInvocation, type Invocation, throughPort } from '../lambda-host/invocation-scope';
 
 /** The owner stalls while composing, after its claim and before its send (a slow bot, a frozen process). */
@@ -11,12 +11,11 @@ export function faultyBot(
   decide: (message: InboundMessage, invocation: Invocation | undefined) => BotFault | undefined,
 ): Bot {
   return {
-    answers: (message) => base.answers(message),
-    compose: (message) =>
+    compose: (message, context) =>
       throughPort(async () => {
         const fault = decide(message, currentInvocation());
         if (fault) await fault.until();
-        return base.compose(message);
+        return base.compose(message, context);
       }),
   };
 }

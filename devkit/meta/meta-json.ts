@@ -39,14 +39,25 @@ function envelope(phoneNumberId: string, value: Record<string, unknown>) {
   };
 }
 
-/** An inbound webhook carrying these messages, as Meta sends it. */
-export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec[]) {
+/** The timestamp of Meta's example payload (June 2025): fixed, for tests that compare bytes. */
+export const META_EXAMPLE_SENT_AT_MS = 1_749_416_383_000;
+
+/**
+ * An inbound webhook carrying these messages, as Meta sends it, sent at `sentAtMs`. Anything that
+ * feeds a running webhook passes the time now: queued mode refuses a free-form reply once the user's
+ * 24-hour window is over, so the fixed example's timestamp ends every such message `window-closed`.
+ */
+export function messagesWebhook(
+  phoneNumberId: string,
+  messages: TextMessageSpec[],
+  sentAtMs = META_EXAMPLE_SENT_AT_MS,
+) {
   return envelope(phoneNumberId, {
     contacts: [{ profile: { name: 'Test User' }, wa_id: '16505551234' }],
     messages: messages.map((m) => ({
       from: m.from ?? '16505551234',
       id: m.id,
-      timestamp: '1749416383',
+      timestamp: String(Math.floor(sentAtMs / 1000)),
       type: m.type ?? 'text',
       ...(m.type === undefined || m.type === 'text' ? { text: { body: m.text ?? 'test' } } : {}),
       ...m.extra,

@@ -1,11 +1,17 @@
 import type { OutboundReply, ReadReceipt, ReadReceiptResult, ReplySender, SendResult } from '../domain/ports';
 import { isRecord } from '../json-object';
-import { classifyGraphError, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
+import { classifyGraphError, EXPIRED_TOKEN_CODE, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
 
 export interface GraphReplySenderOptions {
   baseUrl: string;
   version: string;
   accessToken: () => Promise<string>;
+  /**
+   * Re-reads the secret (rate-limited, the same refresher as the signature check) and returns the access
+   * token it holds now. Called when Graph rejects the token (190): a token rotated in the secret is
+   * then used at once instead of after the cache expires.
+   */
+  refreshAccessToken?: () => Promise<string>;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -14,6 +20,14 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
   const fetchImpl = options.fetch ?? globalThis.fetch;
   return {
     async send(reply: OutboundReply): Promise<SendResult> {
+      const request = messageBody(reply);
+      if (request === undefined) {
+        return {
+          kind: 'permanent',
+          code: undefined,
+          detail: `reply kind ${reply.part.kind} not supported yet`,
+        };
+      }
       const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(reply.tenantId)}/messages`;
       // Outside the try: a failure to get the token is not a send with an unknown outcome.
       const accessToken = await options.accessToken();
@@ -25,7 +39,7 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
             authorization: `Bearer ${accessToken}`,
             'content-type': 'application/json',
           },
-          body: JSON.stringify(messageBody(reply)),
+          body: JSON.stringify(request),
           signal: AbortSignal.timeout(reply.timeoutMs),
         });
       } catch (error) {
@@ -35,6 +49,9 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
       if (response.ok) return { kind: 'sent', outboundId: outboundIdOf(body) };
       const code = errorCodeOf(body);
       const detail = `HTTP ${response.status}${code === undefined ? '' : ` code ${code}`}`;
+      if (code === EXPIRED_TOKEN_CODE && options.refreshAccessToken) {
+        return rejectedToken(accessToken, options.refreshAccessToken, detail);
+      }
       const errorClass = classifyGraphError(response.status, code);
       return errorClass === 'ambiguous' ? { kind: 'ambiguous', detail } : { kind: errorClass, code, detail };
     },
@@ -74,14 +91,36 @@ export function readReceiptBody(receipt: Pick<ReadReceipt, 'messageId' | 'typing
   };
 }
 
+/**
+ * Graph refused the token (190), so nothing was sent. Retryable only when the secret now holds a
+ * different token: a resend with the same one would fail the same way. The refresher's rate limit keeps
+ * this to one retry per new token, whatever the traffic.
+ */
+async function rejectedToken(
+  used: string,
+  refresh: () => Promise<string>,
+  detail: string,
+): Promise<SendResult> {
+  const code = EXPIRED_TOKEN_CODE;
+  try {
+    const current = await refresh();
+    return current === used
+      ? { kind: 'permanent', code, detail: `${detail}; the secret holds the same token` }
+      : { kind: 'retryable', code, detail: `${detail}; a new token was read from the secret` };
+  } catch {
+    return { kind: 'permanent', code, detail: `${detail}; the secret could not be read again` };
+  }
+}
+
 function messageBody(reply: OutboundReply) {
+  if (reply.part.kind !== 'text') return undefined;
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
     to: reply.to,
     type: 'text',
     context: { message_id: reply.inReplyTo },
-    text: { preview_url: false, body: reply.text },
+    text: { preview_url: reply.part.previewUrl ?? false, body: reply.part.body },
     ...(reply.callbackData === undefined ? {} : { biz_opaque_callback_data: reply.callbackData }),
   };
 }

@@ -8,7 +8,7 @@ import { createDynamoDbClient } from '../adapters/dynamodb-client';
 import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { type Config, parseConfig } from '../config/config';
-import { type SecretsProvider, secretsProvider } from '../config/secrets';
+import { graphCredentials, type SecretsProvider, secretsProvider } from '../config/secrets';
 import { defaultBot } from '../domain/default-bot';
 import { ownerPace } from '../domain/owner-pace';
 import type { AnswerDeps, Bot, Clock } from '../domain/ports';
@@ -58,7 +58,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
       replies: graphReplySender({
         baseUrl: config.graphBaseUrl,
         version: config.graphVersion,
-        accessToken: async () => (await secrets.current()).accessToken,
+        ...graphCredentials(secrets),
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       }),
       bot: overrides.bot ?? defaultBot,

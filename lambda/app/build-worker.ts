@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
 import { graphReplySender } from '../adapters/graph-reply-sender';
+import { createSqsClient } from '../adapters/sqs-client';
 import { sqsRedriveQueue } from '../adapters/sqs-redrive-queue';
 import { parseWorkerConfig, type WorkerConfig } from '../config/config';
-import { secretsProvider } from '../config/secrets';
+import { graphCredentials, secretsProvider } from '../config/secrets';
 import { defaultBot } from '../domain/default-bot';
 import type { WorkerDeps } from '../domain/deliver-queued';
 import { ownerPace } from '../domain/owner-pace';
@@ -46,7 +46,7 @@ export function buildWorker(
   const graph = graphReplySender({
     baseUrl: config.graphBaseUrl,
     version: config.graphVersion,
-    accessToken: async () => (await secrets.current()).accessToken,
+    ...graphCredentials(secrets),
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
   });
   return {
@@ -55,7 +55,7 @@ export function buildWorker(
       claims: new DynamoDbClaimStore(documentClientFor(overrides.dynamoDb), config.tableName, clock.now),
       replies: pacedReplies(graph, tokenBucketPacer(config.sendRatePerSecond), clock),
       // No explicit endpoint here either: AWS_ENDPOINT_URL_SQS points it at a local server.
-      redrive: overrides.redrive ?? sqsRedriveQueue(new SQSClient({}), config.redriveQueueUrl),
+      redrive: overrides.redrive ?? sqsRedriveQueue(createSqsClient(), config.redriveQueueUrl),
       bot: overrides.bot ?? defaultBot,
       clock,
       newOwner: randomUUID,

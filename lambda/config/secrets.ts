@@ -63,6 +63,17 @@ export function secretsProvider(source: SecretsSource, now: () => number = Date.
   };
 }
 
+/** What the Graph sender needs: the cached access token, and a rate-limited re-read for a rejected one. */
+export function graphCredentials(secrets: SecretsProvider): {
+  accessToken: () => Promise<string>;
+  refreshAccessToken: () => Promise<string>;
+} {
+  return {
+    accessToken: async () => (await secrets.current()).accessToken,
+    refreshAccessToken: async () => (await secrets.refresh()).secrets.accessToken,
+  };
+}
+
 async function readSecret(secretId: string, forceFetch: boolean): Promise<WhatsAppSecrets> {
   // Imported on first use: deployments with env secrets (local runs, tests) never load the client.
   const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');

@@ -4,18 +4,13 @@ import type { MessageOutcome } from './outcomes';
 import type { AnswerDeps } from './ports';
 
 /**
- * What both reply modes do around their claim: skip what the bot does not answer or cannot address,
- * and turn a store failure into the `store-error` outcome (the delivery is then answered 5xx).
+ * What both reply modes do around their claim: skip what cannot be addressed, and turn a store failure into the `store-error` outcome (the delivery is then answered 5xx).
  */
 export async function whenAnswerable(
-  deps: Pick<AnswerDeps, 'bot' | 'observer'>,
+  deps: Pick<AnswerDeps, 'observer'>,
   message: InboundMessage,
   claim: (replyTo: string) => Promise<MessageOutcome>,
 ): Promise<MessageOutcome> {
-  if (!deps.bot.answers(message)) {
-    deps.observer.skipped(message.key, 'bot-does-not-answer');
-    return { kind: 'no-reply' };
-  }
   if (message.replyTo === undefined) {
     deps.observer.skipped(message.key, 'no-address');
     return { kind: 'terminal', reason: 'no-address' };

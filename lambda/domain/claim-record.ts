@@ -1,3 +1,5 @@
+import type { ReplyPart } from './bot';
+
 /**
  * queued   - queued mode: the webhook wrote the claim and the reply's inputs (the outbox entry); no
  *            owner yet. The worker takes a lease on it from the table's stream or a re-drive.
@@ -45,8 +47,7 @@ export interface ClaimRecord {
 }
 
 /** The parts of a stored answer, as the bot returned them. */
-export type StoredAnswer = readonly StoredPart[];
-export type StoredPart = Readonly<Record<string, unknown>>;
+export type StoredAnswer = readonly ReplyPart[];
 
 /** Identifies one owner of one attempt; every write after the claim is conditioned on it. */
 export interface Fence {

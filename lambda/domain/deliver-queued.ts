@@ -3,6 +3,7 @@ import { type ClaimClock, type ClaimRecord, type Fence, isSettled } from './clai
 import { isStoreError } from './claim-store-error';
 import type { InboundMessage, MessageKey } from './messages';
 import type { AnswerDeps, ProtocolObserver, QueueObserver, RedriveQueue, RedriveReason } from './ports';
+import { REPLY_WINDOW_MS } from './reply-window';
 import { MIN_SEND_WINDOW_MS } from './tuning';
 
 export interface WorkerDeps extends Omit<AnswerDeps, 'observer'> {
@@ -24,11 +25,6 @@ export type WorkerOutcome =
 export const canAcknowledge = (outcome: WorkerOutcome): boolean =>
   outcome.kind !== 'redrive-failed' && outcome.kind !== 'store-error';
 
-/** Meta refuses a free-form reply 24 h after the user's message (error 131047). */
-export const REPLY_WINDOW_MS = 24 * 3_600_000;
-/** A reply is not started this close to the window's end: it could not arrive in time. */
-const WINDOW_MARGIN_MS = 60_000;
-const WINDOW_CLOSED_CODE = 131047;
 const MAX_REDRIVE_DELAY_S = 900;
 const MAX_LEASE_ROUNDS = 3;
 /** The first lease of a record the webhook queued as attempt 1: its owner sends the read receipt. */
@@ -59,7 +55,7 @@ export async function deliverQueued(
         clock,
       );
       if (result.won) {
-        deps.observer.claimed(key, fence.attempt, undefined);
+        deps.observer.leaseTaken(key, fence.attempt);
         return await replyAsOwner(deps, result.record, key, fence, leaseUntil, now);
       }
       const current = result.current;
@@ -99,12 +95,9 @@ async function replyAsOwner(
     await deps.claims.release(key, fence);
     return { kind: 'handed-back' };
   }
+  // The 24 h window is judged by answerAsOwner, as inline: past it the bot may still answer with a
+  // template; anything else ends `window-closed` with no Graph call.
   const windowEnd = outbox.msgTimestamp * 1000 + REPLY_WINDOW_MS;
-  if (now >= windowEnd - WINDOW_MARGIN_MS) {
-    await deps.claims.markFailed(key, fence, WINDOW_CLOSED_CODE);
-    deps.observer.windowClosed(key);
-    return { kind: 'terminal', reason: 'window-closed' };
-  }
   const message: InboundMessage = {
     key,
     replyTo: outbox.replyTo,
@@ -112,17 +105,15 @@ async function replyAsOwner(
     text: outbox.text,
     timestamp: outbox.msgTimestamp,
   };
-  if (!deps.bot.answers(message)) {
-    deps.observer.skipped(key, 'bot-does-not-answer');
-    await deps.claims.complete(key, fence, undefined);
-    return { kind: 'terminal', reason: 'bot-does-not-answer' };
-  }
-
+  // The leased record (ALL_NEW) carries what a previous owner stored of a multi-part answer.
+  const stored = record.parts && { parts: record.parts, partsSent: record.partsSent ?? 0 };
   const first = fence.attempt === FIRST_LEASE_ATTEMPT;
-  const outcome = await answerAsOwner(deps, message, fence, leaseUntil, now, first);
+  const outcome = await answerAsOwner(deps, message, { fence, leaseUntil, claimedAt: now, stored, first });
   switch (outcome.kind) {
     case 'replied':
       return { kind: 'replied' };
+    case 'no-reply':
+      return { kind: 'terminal', reason: 'bot-does-not-answer' };
     case 'terminal':
       return { kind: 'terminal', reason: outcome.reason };
     case 'retry-later': {

@@ -1,5 +1,7 @@
 // Every port of the domain: what the use cases need from the world (store, Graph API, bot, clock,
 // observer) and the deps bundles they take. Adapters implement these; the domain imports no adapter.
+
+import type { Bot, ReplyPart } from './bot';
 import type {
   ClaimClock,
   ClaimRecord,
@@ -14,7 +16,7 @@ import type {
   NewQueuedClaim,
   StoredAnswer,
 } from './claim-record';
-import type { InboundMessage, MessageKey, StatusUpdate, ValueLevelError } from './messages';
+import type { MessageKey, StatusUpdate, ValueLevelError } from './messages';
 import type { OwnerPace } from './owner-pace';
 import type { ProtocolTuning } from './tuning';
 
@@ -70,7 +72,8 @@ export type SettleWrite = Extract<
 export interface OutboundReply {
   tenantId: string;
   to: string;
-  text: string;
+  /** One part of the bot's answer: one Graph message. */
+  part: ReplyPart;
   /** The inbound wamid, quoted with `context.message_id`. */
   inReplyTo: string;
   /** Echoed by Meta on status webhooks as `biz_opaque_callback_data`. */
@@ -108,11 +111,8 @@ export interface ReplySender {
   markRead(receipt: ReadReceipt): Promise<ReadReceiptResult>;
 }
 
-/** The replaceable bot: which messages it answers, and with what text. */
-export interface Bot {
-  answers(message: InboundMessage): boolean;
-  compose(message: InboundMessage): Promise<string> | string;
-}
+/** The replaceable bot, defined with the answer's shapes in bot.ts. */
+export type { Bot } from './bot';
 
 export type DuplicateReason = 'already-processed' | 'in-flight' | 'same-batch';
 
@@ -171,6 +171,11 @@ export type RedriveReason =
 
 /** Queued mode's worker events, for logs and metrics (beside ProtocolObserver's). */
 export interface QueueObserver {
+  /**
+   * The worker took the send lease of a message the webhook already claimed (and counted): a lease is
+   * not a second claim, so MessagesClaimed counts each message once.
+   */
+  leaseTaken(key: MessageKey, attempt: number): void;
   /** The worker's lease was refused: `current` is what blocked it. */
   leaseLost(key: MessageKey, observedAttempt: number, current: ClaimState | undefined): void;
   redriveScheduled(

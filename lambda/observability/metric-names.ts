@@ -21,6 +21,8 @@ export const METRIC = {
   webhookErrors: 'WebhookErrors',
   malformedItems: 'MalformedItems',
   // Queued mode's worker.
+  /** Send leases the worker took; each message's claim was counted once already, at the webhook. */
+  leasesTaken: 'LeasesTaken',
   leasesLost: 'LeasesLost',
   redrivesScheduled: 'RedrivesScheduled',
   redriveFailures: 'RedriveFailures',

@@ -3,6 +3,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MessageKey } from '../domain/messages';
 import type { DuplicateReason, ProtocolObserver, QueueObserver } from '../domain/ports';
 import { METRIC } from './metric-names';
+import { asyncFailureClass, replyFailureClass } from './reply-failure-class';
 
 const DUPLICATE_LOG: Record<DuplicateReason, string> = {
   'already-processed': 'Duplicate Message Detected - Already Processed',
@@ -51,7 +52,7 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       };
       if (result.kind === 'retryable' && willRetry) logger.warn('Reply failed, retrying', fields);
       else logger.error('Reply failed', { ...fields, code: 'code' in result ? result.code : undefined });
-      count(METRIC.replyFailures, ['class', result.kind]);
+      count(METRIC.replyFailures, ['class', replyFailureClass(key, result)]);
       if (result.kind === 'ambiguous') count(METRIC.ambiguousSends);
     },
     settleWrite(key, write, result) {
@@ -67,6 +68,8 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
     },
     storeError(key, operation, error) {
       logger.error('Claim store error', { ...ids(key), operation, error: describe(error) });
+      // The total (service dimension only) feeds the alarm; the per-operation count says where.
+      count(METRIC.claimStoreErrors);
       count(METRIC.claimStoreErrors, ['operation', operation]);
     },
     skipped(key, reason) {
@@ -90,7 +93,11 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
     },
     asyncReplyFailure(key, status) {
       logger.error('Reply failed after Graph accepted it', { ...ids(key), codes: status.errorCodes });
-      count(METRIC.replyFailures, ['class', 'async']);
+      count(METRIC.replyFailures, ['class', asyncFailureClass(key, status.errorCodes)]);
+    },
+    leaseTaken(key, attempt) {
+      logger.info('Worker lease taken', { ...ids(key), attempt });
+      count(METRIC.leasesTaken);
     },
     leaseLost(key, observedAttempt, current) {
       logger.info('Worker lease refused', {

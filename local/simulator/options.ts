@@ -126,6 +126,7 @@ export async function resolveTarget(options: SimulateOptions, env: Env): Promise
       options.sinkUrl ?? session?.sinkUrl ?? (local ? new URL('/__sink/replies', url).href : undefined),
     phoneNumberId: options.phoneNumberId,
     from: options.from,
+    replyMode: session?.replyMode,
   };
 }
 

@@ -59,6 +59,11 @@ export class RunRecord {
     return [...this.expected.keys()];
   }
 
+  /** Of `ids`, the messages the bot should answer. */
+  expectingReply(ids: string[] = this.messageIds): string[] {
+    return ids.filter((id) => this.expected.get(id));
+  }
+
   /**
    * The run so far, or one part of it (`scope`: a scenario's messages and requests). `repliesByMessage`
    * comes from the sink; undefined when nothing can be seen there.

@@ -1,7 +1,7 @@
 import { problemsOf, type RunSummary } from './run-record';
 import { SCENARIOS, type Scenario, type ScenarioSettings } from './scenarios';
 import type { Simulation } from './simulation';
-import { countByMessage, readSink, type SeenReply } from './sink-reader';
+import { awaitReplies, countByMessage, readSink, type SeenReply } from './sink-reader';
 
 export interface ScenarioResult {
   name: string;
@@ -29,7 +29,11 @@ export async function runScenarios(
     const outcome = await scenario.run(sim, settings);
     const ids = sim.record.messageIds.filter((id) => !before.has(id));
     const attempts = sim.record.attempts.slice(firstAttempt);
-    const seen = await readSink(sim.target.sinkUrl, sim.prefix);
+    // Inline, a reply is sent before the 200; queued, the worker sends it after: wait for it then.
+    const seen =
+      sim.target.replyMode === 'queued'
+        ? await awaitReplies(sim.target.sinkUrl, sim.prefix, sim.record.expectingReply(ids))
+        : await readSink(sim.target.sinkUrl, sim.prefix);
     const summary = sim.record.summarize(countByMessage(seen), { ids, attempts });
     const problems = [
       ...outcome.problems,

@@ -3,6 +3,7 @@ import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
 import type { Attempt } from './run-record';
 import type { Simulation } from './simulation';
+import { awaitReplies } from './sink-reader';
 
 export interface ScenarioSettings {
   /** The pause before the delayed duplicate. */
@@ -147,6 +148,27 @@ export const SCENARIOS: Scenario[] = [
       const regrouped = await sim.client.deliver(sim.body(c, d), [c.id, d.id]);
       return {
         problems: [...expectStatus('batch', batch, 200), ...expectStatus('regrouped', regrouped, 200)],
+      };
+    },
+  },
+  {
+    name: 'around-reply',
+    title: 'a copy before the reply is sent, another after it',
+    async run(sim) {
+      const message = sim.message('around-reply', 'hi');
+      const body = sim.body(message);
+      const first = await sim.client.deliver(body, [message.id]);
+      // Queued mode answers 200 once the claim is written: this copy meets a record the worker owns.
+      const early = await sim.client.deliver(body, [message.id]);
+      if (sim.target.replyMode === 'queued') await awaitReplies(sim.target.sinkUrl, sim.prefix, [message.id]);
+      const late = await sim.client.deliver(body, [message.id]);
+      return {
+        problems: [
+          ...expectStatus('first', first, 200),
+          ...expectStatus('copy before the reply', early, 200),
+          ...expectStatus('copy after the reply', late, 200),
+        ],
+        expectedTexts: new Map([[message.id, 'Hello! How can I assist you today?']]),
       };
     },
   },

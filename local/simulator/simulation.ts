@@ -15,6 +15,8 @@ export interface SimulationTarget {
   phoneNumberId: string;
   /** The user who writes: `messages[].from`. */
   from: string;
+  /** A local server's reply mode; queued replies reach the sink after the 200, so the simulator waits. */
+  replyMode?: 'inline' | 'queued' | undefined;
 }
 
 export type Message = TextMessageSpec & { id: string };
@@ -35,6 +37,8 @@ export class Simulation {
   constructor(
     readonly target: SimulationTarget,
     redelivery: Redelivery = DEFAULT_REDELIVERY,
+    /** When the simulated user sends: webhooks carry it as `timestamp`, inside the 24-hour window. */
+    private readonly now: () => number = Date.now,
   ) {
     this.client = new MetaClient(target.webhookUrl, target.appSecret, this.record, redelivery);
     this.prefix = `wamid.sim-${randomBytes(4).toString('hex')}-`;
@@ -49,7 +53,7 @@ export class Simulation {
 
   /** A `whatsapp_business_account` webhook carrying these messages, as an object. */
   webhook(...messages: TextMessageSpec[]) {
-    return messagesWebhook(this.target.phoneNumberId, messages);
+    return messagesWebhook(this.target.phoneNumberId, messages, this.now());
   }
 
   /** The webhook body for these messages, serialised as Meta does (`\/`, `\uXXXX`). */

@@ -33,6 +33,37 @@ export async function readSink(
   });
 }
 
+/**
+ * How long the simulator waits for a queued server's replies, and then for any duplicate of them.
+ * Most replies come within a stream poll and the bot; one whose lease looked taken (a store write
+ * that timed out and landed, on a busy machine) comes from a re-drive once that lease is over: the
+ * worker's 60 s timeout plus the takeover grace. The wait covers that, twice over.
+ */
+export const QUEUED_WAIT = { timeoutMs: 150_000, settleMs: 1_500, pollMs: 100 };
+
+/**
+ * The sink's record once every message of `expected` has a reply (or `timeoutMs` passed), then again
+ * after `settleMs`: in queued mode the webhook answers before the worker replies, and a duplicate
+ * reply would come after the first. A few stream polls of settling is what can be observed, not a proof.
+ */
+export async function awaitReplies(
+  sinkUrl: string | undefined,
+  prefix: string,
+  expected: string[],
+  wait = QUEUED_WAIT,
+): Promise<SeenReply[] | undefined> {
+  const started = Date.now();
+  for (;;) {
+    const seen = await readSink(sinkUrl, prefix);
+    if (seen === undefined) return undefined;
+    const answered = new Set(seen.map((reply) => reply.inReplyTo));
+    if (expected.every((id) => answered.has(id)) || Date.now() - started > wait.timeoutMs) break;
+    await new Promise((resolve) => setTimeout(resolve, wait.pollMs));
+  }
+  await new Promise((resolve) => setTimeout(resolve, wait.settleMs));
+  return readSink(sinkUrl, prefix);
+}
+
 export function countByMessage(replies: SeenReply[] | undefined): Map<string, number> | undefined {
   if (replies === undefined) return undefined;
   const counts = new Map<string, number>();

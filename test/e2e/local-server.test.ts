@@ -58,7 +58,7 @@ describe('npm start with npm run simulate against it', () => {
       missed: 0,
       unexpected: 0,
     });
-    expect(summary.expectingReply).toBe(14);
+    expect(summary.expectingReply).toBe(15);
     expect(summary.duplicateDeliveries).toBeGreaterThanOrEqual(7);
   });
 

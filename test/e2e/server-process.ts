@@ -25,14 +25,18 @@ export interface ServerProcess {
  * `npm start` as a user runs it (the same script, on a free port): a separate process, because the
  * handler module reads process.env once at import, like a Lambda container.
  */
-export async function startServerProcess(args: string[]): Promise<ServerProcess> {
-  const { child, output } = spawnScript('local/start.ts', ['--port', '0', ...args]);
+export async function startServerProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const { child, output } = spawnScript('local/start.ts', ['--port', '0', ...args], options.env);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const webhookUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`the server did not start in 30 s:\n${output()}`)),
-      30_000,
+      () => reject(new Error(`the server did not start in ${readyTimeoutMs} ms:\n${output()}`)),
+      readyTimeoutMs,
     );
     const check = () => {
       const match = /Webhook URL\s+(http:\/\/127\.0\.0\.1:\d+\/webhook)/.exec(output());
@@ -68,10 +72,14 @@ export function runSimulateCommand(args: string[]): Promise<{ code: number | nul
 }
 
 /** A tool script run with tsx as a user runs it, everything it prints kept. */
-function spawnScript(script: string, args: string[]): { child: ChildProcess; output: () => string } {
+function spawnScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
-    env: cleanEnv(),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

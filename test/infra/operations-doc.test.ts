@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STACK_ID } from '../../lib/identifiers';
+import { stackIdFor } from '../../lib/identifiers';
 import { DEFAULT_SETTINGS } from '../../lib/settings';
+import { STAGE_PATTERN } from '../../lib/stage-names';
 import { type Synthesized, synthesize } from './synth';
 
 /** docs/OPERATIONS.md promises that every command in it is one the code takes: this holds it to that. */
@@ -13,6 +14,12 @@ const doc = readFileSync('docs/OPERATIONS.md', 'utf8');
 const all = (pattern: RegExp, text: string) => [...text.matchAll(pattern)].map((match) => match[1] ?? '');
 const commands = all(/```sh\n([\s\S]*?)```/g, doc).join('\n');
 const alarmRows = (text: string) => all(/^\| `(\w+)` \|/gm, text);
+const section = (heading: string) => {
+  const start = doc.indexOf(`\n## ${heading}`);
+  const end = doc.indexOf('\n## ', start + 1);
+  return start < 0 ? '' : doc.slice(start, end < 0 ? undefined : end);
+};
+const stages = all(/-c stage=(\S+)/g, commands);
 
 let synthesized: Synthesized;
 beforeAll(() => {
@@ -42,21 +49,58 @@ describe('docs/OPERATIONS.md', () => {
     for (const flag of new Set(flags)) expect(usage).toContain(flag);
   });
 
-  it('sets only context keys the stack reads, and calls -c stage planned for as long as it is', () => {
+  it('sets only context keys the stack reads', () => {
     const keys = new Set(all(/-c (\w+)=/g, doc));
-    const settings = Object.keys(DEFAULT_SETTINGS);
-    for (const key of keys) {
-      if (key === 'stage') {
-        expect(settings, 'stages exist now: rewrite the "Stages" paragraph').not.toContain('stage');
-        expect(doc).toMatch(/`-c stage=NAME`[^.]*planned in issue\s+#14 and \*\*does not exist yet\*\*/);
-      } else {
-        expect(settings).toContain(key);
-      }
+    expect(keys).toContain('stage');
+    for (const key of keys) expect(Object.keys(DEFAULT_SETTINGS)).toContain(key);
+  });
+
+  it('uses only stage names the stack accepts, and the stack ids they give', () => {
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) expect(stage).toMatch(STAGE_PATTERN);
+    const stackIds = new Set([stackIdFor(undefined), ...stages.map(stackIdFor)]);
+    const named = all(/--stack-name ([\w-]+)/g, commands);
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) expect(stackIds).toContain(name);
+  });
+
+  it('passes the stage to every cdk command that picks a stack', () => {
+    const cdkLines = commands.split('\n').filter((line) => /npx cdk (deploy|destroy|diff)/.test(line));
+    expect(cdkLines.length).toBeGreaterThan(0);
+    for (const line of cdkLines) expect(line, line).toMatch(/-c stage=/);
+  });
+
+  it('tears down: a command for every kind of resource a destroy leaves behind', async () => {
+    const staged = synthesize({ stage: 'staging' }, { bundle: false });
+    const resources = Object.values(
+      staged.template.toJSON().Resources as Record<string, Record<string, unknown>>,
+    );
+    const kept = new Set(resources.filter((r) => r.DeletionPolicy === 'Retain').map((r) => String(r.Type)));
+    const deleteCommand: Record<string, RegExp> = {
+      'AWS::DynamoDB::Table': /aws dynamodb delete-table /,
+      'AWS::SecretsManager::Secret': /aws secretsmanager delete-secret /,
+      'AWS::Logs::LogGroup': /aws logs delete-log-group /,
+    };
+    expect([...kept].sort()).toEqual(Object.keys(deleteCommand).sort());
+    const tearDown = section('Tear down');
+    for (const type of kept) {
+      expect(tearDown, `no command removes the kept ${type}`).toMatch(deleteCommand[type] ?? /^$/);
     }
   });
 
+  it('names the physical names a staged stack really gives', () => {
+    const staged = synthesize({ stage: 'staging' }, { bundle: false });
+    const json = JSON.stringify(staged.template.toJSON());
+    const named = all(/`(whatsapp-once[-/]staging[\w/-]*)`/g, doc).filter((name) => !name.includes('<'));
+    expect(named.length).toBeGreaterThan(3);
+    for (const name of named) expect(json, name).toContain(`"${name}`);
+  });
+
+  it('links the cost per million messages in BENCHMARKS.md', () => {
+    expect(section('Cost per million messages')).toContain('(BENCHMARKS.md#cost-per-million-messages)');
+  });
+
   it('names the stack and the outputs the template has', () => {
-    expect(all(/--stack-name (\w+)/g, commands).every((name) => name === STACK_ID)).toBe(true);
     const outputs = Object.keys(synthesized.template.toJSON().Outputs ?? {});
     const named = [...all(/OutputKey=='(\w+)'/g, commands), ...all(/`(\w+)` output/g, doc)];
     expect(named.length).toBeGreaterThan(1);
@@ -69,11 +113,8 @@ describe('docs/OPERATIONS.md', () => {
       .filter((construct) => construct instanceof Alarm)
       .map((alarm) => alarm.node.id)
       .sort();
-    // The alarms section, and queued mode's own table (its worker, re-drive queue and dead letters).
-    const explained = [
-      ...alarmRows(doc.slice(doc.indexOf('## Alarms'), doc.indexOf('## Replay'))),
-      ...alarmRows(doc.slice(doc.indexOf('## Queued mode'))),
-    ];
+    // The alarms table only: the sections under it (### Which metric means what) have tables too.
+    const explained = alarmRows(section('Alarms').split('\n### ')[0] ?? '');
     for (const alarm of created) {
       expect(explained, `docs/OPERATIONS.md does not explain ${alarm}`).toContain(alarm);
     }

@@ -271,22 +271,23 @@ describe('alarms and dashboard', () => {
   const alarmOn = (metricName: string) =>
     alarms().find((alarm) => JSON.stringify(alarm.Properties).includes(`"MetricName":"${metricName}"`));
 
-  it('alarms on 5xx rate, function errors and throttles, signature rejections, reply failures, ambiguous sends and double replies', () => {
+  it('alarms on 5xx rate, function errors and throttles, signature rejections, store errors, send and reply failures, an unfilled secret and double replies', () => {
     for (const name of [
       '5xx',
       'Errors',
       'Throttles',
       METRIC.signatureRejections,
+      METRIC.claimStoreErrors,
       METRIC.replyFailures,
-      METRIC.ambiguousSends,
+      METRIC.secretNotConfigured,
       METRIC.doubleReplies,
     ]) {
       expect(alarmOn(name), name).toBeDefined();
     }
-    expect(alarms()).toHaveLength(14);
+    expect(alarms()).toHaveLength(15);
   });
 
-  it('alarms on the worker iterator age, a closed reply window, failed re-drives, worker and redrive errors, and both dead-letter queues', () => {
+  it('alarms on the worker iterator age, failed re-drives, worker and redrive errors, and both dead-letter queues', () => {
     const alarmOnResource = (metricName: string, ref: unknown) =>
       alarms().find(
         (alarm) =>
@@ -298,7 +299,6 @@ describe('alarms and dashboard', () => {
       Statistic: 'Maximum',
       Threshold: ITERATOR_AGE_ALARM_MS,
     });
-    expect(alarmOn(METRIC.windowClosed)).toBeDefined();
     expect(alarmOn(METRIC.redriveFailures)).toBeDefined();
     expect(alarmOnResource('Errors', { Ref: WORKER_LOGICAL_ID })).toBeDefined();
     expect(alarmOnResource('Errors', { Ref: REDRIVE_LOGICAL_ID })).toBeDefined();
@@ -311,11 +311,15 @@ describe('alarms and dashboard', () => {
   });
 
   it('reads custom metrics with the exact namespace and dimensions Powertools emits', () => {
-    expect(alarmOn(METRIC.signatureRejections)?.Properties).toMatchObject({
+    expect(alarmOn(METRIC.secretNotConfigured)?.Properties).toMatchObject({
       Namespace: METRICS_NAMESPACE,
       Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
     });
-    const replyFailures = JSON.stringify(alarmOn(METRIC.replyFailures)?.Properties);
+    const [, replyFailuresAlarm] =
+      Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([id]) =>
+        id.startsWith('AlarmsReplyFailures'),
+      ) ?? [];
+    const replyFailures = JSON.stringify(replyFailuresAlarm);
     expect(replyFailures).toContain('{"Name":"class","Value":"permanent"}');
     expect(replyFailures).toContain('{"Name":"class","Value":"async"}');
   });
@@ -342,7 +346,7 @@ describe('alarms and dashboard', () => {
       'Re-drives enqueued',
       'Re-drives that failed to enqueue',
       'Leases lost',
-      'Window closed',
+      'Queued reply past the 24 h window',
       'Re-drives waiting',
       'Re-drives due',
       'Stream dead letters',

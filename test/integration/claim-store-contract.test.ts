@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClaimTable, localDynamoDbClient } from '../../devkit/dynamodb-local';
 import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
+import type { StoredAnswer } from '../../lambda/domain/claim-record';
 import type { ClaimStore } from '../../lambda/domain/ports';
 import { InMemoryClaimStore } from '../support/in-memory-claim-store';
 
@@ -286,7 +287,7 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
   });
 
   describe('multi-part answers', () => {
-    const PARTS = [
+    const PARTS: StoredAnswer = [
       { kind: 'text', body: 'one' },
       { kind: 'buttons', body: 'two', buttons: [{ id: 'y', title: 'Yes' }] },
       { kind: 'text', body: 'three' },

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaJson } from '../../devkit/meta/meta-json';
 import { apiEvent, signedPost } from '../../devkit/webhook-events';
+import { botContext } from '../../lambda/domain/bot-context';
 import { defaultBot } from '../../lambda/domain/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
 import { walkWebhook } from '../../lambda/http/payload';
@@ -24,7 +25,7 @@ const isolated = (envelope: unknown): unknown =>
   JSON.parse(JSON.stringify(envelope).replaceAll('wamid.HBgLpropx', `wamid.HBgLpropx${++run}r`));
 
 /** The replies a delivery owes: one per key whose first occurrence the bot answers and can address. */
-function owedReplies(envelope: unknown): Set<string> {
+async function owedReplies(envelope: unknown): Promise<Set<string>> {
   const walked = walkWebhook(envelope);
   const owed = new Set<string>();
   const seen = new Set<string>();
@@ -32,7 +33,8 @@ function owedReplies(envelope: unknown): Set<string> {
     const key = recordKey(message.key);
     if (seen.has(key)) continue;
     seen.add(key);
-    if (defaultBot.answers(message) && message.replyTo !== undefined) owed.add(key);
+    const answer = await defaultBot.compose(message, botContext(message, Date.now()));
+    if (answer.length > 0 && message.replyTo !== undefined) owed.add(key);
   }
   return owed;
 }
@@ -69,7 +71,7 @@ describe('the whole handler, on generated envelopes', () => {
           expect(h.logs.messages()).not.toContain('Unhandled error');
           const replies = repliesByKey();
           for (const count of replies.values()) expect(count).toBe(1);
-          expect(new Set(replies.keys())).toEqual(owedReplies(envelope));
+          expect(new Set(replies.keys())).toEqual(await owedReplies(envelope));
           expect(leaks(h.logs.lines(), sensitive(personalData(envelope)))).toEqual([]);
         },
       ),

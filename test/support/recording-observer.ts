@@ -26,6 +26,7 @@ export function recordingObserver(): Observer & { events: ObservedEvent[]; names
     doubleReply: record('doubleReply'),
     asyncReplyFailure: record('asyncReplyFailure'),
     valueError: record('valueError'),
+    leaseTaken: record('leaseTaken'),
     leaseLost: record('leaseLost'),
     redriveScheduled: record('redriveScheduled'),
     redriveFailed: record('redriveFailed'),

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { never } from '../../../devkit/lambda-host/invocation-scope';
 import { statusWebhook } from '../../../devkit/meta/meta-json';
+import type { Bot, BotAnswer } from '../../../lambda/domain/bot';
 import { defaultBot } from '../../../lambda/domain/default-bot';
-import type { Bot } from '../../../lambda/domain/ports';
 import { PHONE_NUMBER_ID, type QueuedHarness, startQueuedHarness } from './queued-harness';
 
 let h: QueuedHarness;
@@ -20,13 +20,12 @@ const settled =
 function botHangingOnceFor(messageId: string): Bot {
   let hung = false;
   return {
-    answers: defaultBot.answers,
-    compose(message) {
+    compose(message, context) {
       if (message.key.messageId === messageId && !hung) {
         hung = true;
-        return never<string>();
+        return never<BotAnswer>();
       }
-      return defaultBot.compose(message);
+      return defaultBot.compose(message, context);
     },
   };
 }

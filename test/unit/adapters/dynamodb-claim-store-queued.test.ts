@@ -179,7 +179,7 @@ describe('settled records keep no message content', () => {
     ddb.on(UpdateCommand).resolves({});
     await write();
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.UpdateExpression).toMatch(/ REMOVE #replyTo, #type, #text, #msgTimestamp$/);
+    expect(input?.UpdateExpression).toMatch(/ REMOVE #replyTo, #type, #text, #msgTimestamp, #parts$/);
     expect(input?.ExpressionAttributeNames).toMatchObject({ '#text': 'text', '#replyTo': 'replyTo' });
   });
 });

@@ -6,7 +6,7 @@ import type { OutboundReply } from '../../../lambda/domain/ports';
 const REPLY: OutboundReply = {
   tenantId: '106540352242922',
   to: '16505551234',
-  text: 'test is working',
+  part: { kind: 'text', body: 'test is working' },
   inReplyTo: 'wamid.IN',
   callbackData: 'wo1|1|106540352242922|wamid.IN',
   timeoutMs: 1_000,

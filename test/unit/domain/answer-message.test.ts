@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_REPLY_LENGTH } from '../../../lambda/domain/answer-as-owner';
 import { answerMessage } from '../../../lambda/domain/answer-message';
 import { decodeCallbackData } from '../../../lambda/domain/callback-data';
+import { recordKey } from '../../../lambda/domain/messages';
 import { reconcileStatus } from '../../../lambda/domain/reconcile-status';
 import { message, TUNING, useCaseFixture } from './use-case-fixture';
 
@@ -28,7 +29,7 @@ describe('answerMessage on a first delivery', () => {
 
     const [reply] = f.sent;
     expect(reply).toMatchObject({ tenantId: '106540352242922', to: '16505551234', inReplyTo: 'wamid.A' });
-    expect(reply?.text).toBe('test is working');
+    expect(reply?.part).toEqual({ kind: 'text', body: 'test is working' });
     expect(decodeCallbackData(reply?.callbackData)).toEqual({
       key: { tenantId: '106540352242922', messageId: 'wamid.A' },
       attempt: 1,
@@ -58,9 +59,10 @@ describe('answerMessage on a first delivery', () => {
 
   it('cuts reply text to the 4096 characters WhatsApp accepts', async () => {
     const f = useCaseFixture();
-    f.deps.bot = { answers: () => true, compose: () => 'x'.repeat(5000) };
+    f.deps.bot = { compose: async () => [{ kind: 'text', body: 'x'.repeat(5000) }] };
     await answerMessage(f.deps, { message: message(), deadline: f.deadline() });
-    expect(f.sent[0]?.text).toHaveLength(MAX_REPLY_LENGTH);
+    const part = f.sent[0]?.part;
+    expect(part?.kind === 'text' ? part.body : undefined).toHaveLength(MAX_REPLY_LENGTH);
   });
 
   it('does not claim when too little time is left to send inside the lease', async () => {
@@ -316,7 +318,6 @@ describe('answerMessage when the Graph send fails', () => {
   it('gives the claim back when the bot itself fails', async () => {
     const f = useCaseFixture();
     f.deps.bot = {
-      answers: () => true,
       compose: () => {
         throw new Error('model unavailable');
       },
@@ -423,14 +424,21 @@ describe('answerMessage when the store fails', () => {
 });
 
 describe('answerMessage for messages the bot does not answer', () => {
-  it('skips reactions without touching the store', async () => {
+  it('settles a reaction done without a send: the bot answers it with no part', async () => {
     const f = useCaseFixture();
     const outcome = await answerMessage(f.deps, {
       message: message('wamid.R', { type: 'reaction', text: undefined }),
       deadline: f.deadline(),
     });
     expect(outcome).toEqual({ kind: 'no-reply' });
-    expect(f.claims.calls).toEqual([]);
+    expect(f.claims.calls).toEqual(['claim', 'complete']);
+    expect(
+      f.claims.records.get(recordKey({ tenantId: '106540352242922', messageId: 'wamid.R' })),
+    ).toMatchObject({
+      state: 'done',
+      outboundId: undefined,
+    });
+    expect(f.sent).toEqual([]);
   });
 
   it('ends as terminal when the message carries no address to reply to', async () => {

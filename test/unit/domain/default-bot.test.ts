@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { botContext } from '../../../lambda/domain/bot-context';
 import { defaultBot } from '../../../lambda/domain/default-bot';
+import type { InboundMessage } from '../../../lambda/domain/messages';
 import { message } from './use-case-fixture';
 
 const text = (body: string) => message('wamid.T', { text: body });
+const NOW_MS = Date.UTC(2026, 11, 5, 8, 0, 0);
+const compose = (inbound: InboundMessage) => defaultBot.compose(inbound, botContext(inbound, NOW_MS));
+/** The body of the single text part the default bot answers with. */
+async function replyText(inbound: InboundMessage): Promise<string | undefined> {
+  const answer = await compose(inbound);
+  expect(answer).toHaveLength(1);
+  const [part] = answer;
+  return part?.kind === 'text' ? part.body : undefined;
+}
 
 describe('defaultBot', () => {
   it.each([
@@ -11,30 +22,26 @@ describe('defaultBot', () => {
     ['hello', 'Hello! How can I assist you today?'],
     ['Hi', 'Hello! How can I assist you today?'],
   ])('answers %j with %j as the old system did', async (body, reply) => {
-    expect(await defaultBot.compose(text(body))).toBe(reply);
+    expect(await replyText(text(body))).toBe(reply);
   });
 
   it('echoes other text briefly', async () => {
-    expect(await defaultBot.compose(text('what are your hours?'))).toContain('"what are your hours?"');
+    expect(await replyText(text('what are your hours?'))).toContain('"what are your hours?"');
   });
 
   it('keeps a long echo short', async () => {
-    expect((await defaultBot.compose(text('a'.repeat(5000)))).length).toBeLessThan(1200);
+    expect((await replyText(text('a'.repeat(5000))))?.length).toBeLessThan(1200);
   });
 
   it.each(['image', 'audio', 'location', 'interactive', 'unsupported', 'unknown'])(
     'answers a %s message politely in text',
     async (type) => {
-      const reply = await defaultBot.compose(message('wamid.M', { type, text: undefined }));
+      const reply = await replyText(message('wamid.M', { type, text: undefined }));
       expect(reply).toMatch(/^Thanks for your .+! I can only read text messages/);
     },
   );
 
-  it.each(['reaction', 'system'])('does not answer a %s', (type) => {
-    expect(defaultBot.answers(message('wamid.M', { type }))).toBe(false);
-  });
-
-  it('answers text', () => {
-    expect(defaultBot.answers(text('x'))).toBe(true);
+  it.each(['reaction', 'system'])('does not answer a %s', async (type) => {
+    expect(await compose(message('wamid.M', { type }))).toEqual([]);
   });
 });

@@ -42,6 +42,15 @@ describe('deliverQueued', () => {
     expect(w.claims.calls).toEqual(['enqueue', 'lease', 'complete']);
   });
 
+  it('reports the lease it takes as a lease, not as a second claim of a message the webhook claimed', async () => {
+    const w = await workerFixture();
+
+    await w.run(1);
+
+    expect(w.observer.events).toContainEqual({ event: 'leaseTaken', args: [KEY, 2] });
+    expect(w.observer.names()).not.toContain('claimed');
+  });
+
   it('acknowledges a redelivered trigger of a settled message without a send', async () => {
     const w = await workerFixture();
     await w.run(1);
@@ -179,7 +188,7 @@ describe('deliverQueued', () => {
 
   it('releases and re-drives when the bot throws', async () => {
     const w = await workerFixture();
-    w.deps.bot = { answers: () => true, compose: () => Promise.reject(new Error('LLM down')) };
+    w.deps.bot = { compose: () => Promise.reject(new Error('LLM down')) };
     expect(await w.run(1)).toEqual({ kind: 'redrive-scheduled', reason: 'retryable' });
     expect(w.record()).toMatchObject({ state: 'released' });
     expect(w.sent).toHaveLength(0);

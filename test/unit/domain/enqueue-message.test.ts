@@ -95,11 +95,16 @@ describe('enqueueMessage (queued mode webhook)', () => {
     expect(f.observer.names()).toEqual(['storeError']);
   });
 
-  it('writes nothing for a message the bot does not answer, or that has no address', async () => {
+  it('queues a reaction too: whether the bot answers is decided by the worker, after composing', async () => {
     const f = useCaseFixture();
     expect(await enqueueMessage(f.deps, { message: message('wamid.R', { type: 'reaction' }) })).toEqual({
-      kind: 'no-reply',
+      kind: 'queued',
     });
+    expect(f.claims.calls).toEqual(['enqueue']);
+  });
+
+  it('writes nothing for a message that has no address', async () => {
+    const f = useCaseFixture();
     expect(await enqueueMessage(f.deps, { message: message('wamid.N', { replyTo: undefined }) })).toEqual({
       kind: 'terminal',
       reason: 'no-address',

@@ -6,7 +6,7 @@ import { FakeClock } from '../../support/fake-clock';
 const reply = (tenantId: string): OutboundReply => ({
   tenantId,
   to: '1650',
-  text: 'hi',
+  part: { kind: 'text', body: 'hi' },
   inReplyTo: 'wamid.A',
   callbackData: undefined,
   timeoutMs: 8_000,

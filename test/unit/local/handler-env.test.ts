@@ -39,6 +39,36 @@ describe('handlerEnvironment', () => {
   });
 });
 
+describe('handlerEnvironment in queued mode', () => {
+  it('sets REPLY_MODE and points the functions and their SQS client at the local re-drive queue', () => {
+    const queued = parseStartOptions(['--mode', 'queued', '--app-secret', 's'], {});
+    const env = handlerEnvironment(
+      queued,
+      {
+        dynamoDb: 'http://127.0.0.1:1',
+        graph: 'http://127.0.0.1:2',
+        redriveQueue: { endpoint: 'http://127.0.0.1:3', queueUrl: 'http://127.0.0.1:3/000000000000/redrive' },
+      },
+      {},
+    );
+
+    expect(env).toMatchObject({
+      REPLY_MODE: 'queued',
+      REDRIVE_QUEUE_URL: 'http://127.0.0.1:3/000000000000/redrive',
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:3',
+    });
+  });
+
+  it('leaves the queue variables out inline', () => {
+    const inline = parseStartOptions([], {});
+    const env = handlerEnvironment(inline, { dynamoDb: 'http://127.0.0.1:1', graph: undefined }, {});
+
+    expect(env.REPLY_MODE).toBe('inline');
+    expect(env).not.toHaveProperty('REDRIVE_QUEUE_URL');
+    expect(env).not.toHaveProperty('AWS_ENDPOINT_URL_SQS');
+  });
+});
+
 describe('applyEnvironment', () => {
   it('sets values and removes the ones set to undefined', () => {
     const target: Record<string, string | undefined> = { KEEP: '1', DROP: '2' };

@@ -6,6 +6,7 @@ describe('parseStartOptions', () => {
     const options = parseStartOptions([], {});
 
     expect(options).toMatchObject({
+      mode: 'inline',
       port: DEFAULT_PORT,
       dynamodb: 'dynalite',
       graph: 'sink',
@@ -16,6 +17,20 @@ describe('parseStartOptions', () => {
       logLevel: 'WARN',
       generated: { appSecret: true, verifyToken: true },
     });
+  });
+
+  it('runs queued mode on DynamoDB Local, whose stream the worker reads', () => {
+    expect(parseStartOptions(['--mode', 'queued'], {})).toMatchObject({ mode: 'queued', dynamodb: 'local' });
+    expect(parseStartOptions(['--mode', 'queued', '--dynamodb', 'local'], {}).dynamodb).toBe('local');
+  });
+
+  it.each([
+    [['--mode', 'queued', '--dynamodb', 'dynalite'], /drop --dynamodb dynalite/],
+    [['--mode', 'queued', '--dynamodb', 'aws', '--table', 't'], /drop --dynamodb aws/],
+    [['--mode', 'outbox'], /--mode must be one of inline, queued/],
+  ])('refuses %j', (args, message) => {
+    expect(() => parseStartOptions(args, {})).toThrow(UsageError);
+    expect(() => parseStartOptions(args, {})).toThrow(message);
   });
 
   it('generates different secrets on every run', () => {

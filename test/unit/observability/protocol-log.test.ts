@@ -76,4 +76,61 @@ describe('protocolLog', () => {
       error: { name: 'ThrottlingException', message: 'Rate exceeded' },
     });
   });
+
+  describe('reply failure classes', () => {
+    const dimensionsOf = (act: (o: ReturnType<typeof observed>) => void) => {
+      const o = observed();
+      const single = o.metrics.singleMetric();
+      const addDimension = vi.spyOn(single, 'addDimension');
+      vi.spyOn(o.metrics, 'singleMetric').mockReturnValue(single);
+      act(o);
+      return addDimension.mock.calls;
+    };
+
+    it.each([
+      [131047, 'user-caused'],
+      [131026, 'user-caused'],
+      [190, 'permanent'],
+      [100, 'permanent'],
+    ])('counts a send refused with code %d under class %s', (code, failureClass) => {
+      const calls = dimensionsOf((o) =>
+        o.observer.replyFailed(KEY, { kind: 'permanent', code, detail: `HTTP 400 code ${code}` }, false),
+      );
+      expect(calls).toEqual([['class', failureClass]]);
+    });
+
+    it("counts any refusal of a reply to Meta's Test-button sample as user-caused", () => {
+      const sample = { tenantId: '123456123', messageId: 'ABGGFlA5Fpa' };
+      const calls = dimensionsOf((o) =>
+        o.observer.replyFailed(sample, { kind: 'permanent', code: 100, detail: 'HTTP 400 code 100' }, false),
+      );
+      expect(calls).toEqual([['class', 'user-caused']]);
+    });
+
+    it.each([
+      [[131047], 'user-caused'],
+      [[131047, 190], 'async'],
+      [[], 'async'],
+    ])('counts a failed status with codes %j under class %s', (errorCodes, failureClass) => {
+      const status = {
+        tenantId: KEY.tenantId,
+        outboundId: 'wamid.OUT',
+        status: 'failed',
+        callbackData: undefined,
+        errorCodes,
+      };
+      const calls = dimensionsOf((o) => o.observer.asyncReplyFailure(KEY, status));
+      expect(calls).toEqual([['class', failureClass]]);
+    });
+
+    it('counts a store error in a total the alarm reads, and by operation', () => {
+      const o = observed();
+      const single = o.metrics.singleMetric();
+      const addDimension = vi.spyOn(single, 'addDimension');
+      vi.spyOn(o.metrics, 'singleMetric').mockReturnValue(single);
+      o.observer.storeError(KEY, 'claim', new Error('boom'));
+      expect(o.addMetric).toHaveBeenCalledWith('ClaimStoreErrors', 'Count', 1);
+      expect(addDimension).toHaveBeenCalledWith('operation', 'claim');
+    });
+  });
 });
