@@ -66,7 +66,7 @@ export function latencyChart(series: ChartSeries[], subtitle: string): string {
     );
   }
   series.forEach((s, i) => {
-    const x = 50 + i * 250;
+    const x = 50 + i * 200;
     parts.push(
       `<rect x="${x}" y="${HEIGHT - 30}" width="14" height="14" fill="${s.color}"/>`,
       `<text x="${x + 20}" y="${HEIGHT - 19}">${escapeXml(s.label)}</text>`,

@@ -5,7 +5,8 @@ import { MetaDelivery } from '../devkit/meta/meta-delivery';
 import { seededRandom } from '../devkit/random';
 import type { MessagePlan } from './workload';
 
-export type DeliveryKind = 'first' | CopyTiming | 'redelivery';
+/** How a webhook POST came: a message's first delivery, a planned copy, Meta's redelivery, or a status webhook. */
+export type DeliveryKind = 'first' | CopyTiming | 'redelivery' | 'status';
 
 /** One invocation of a target: which message, how it came, its answer and the handler's latency. */
 export interface Delivery {
@@ -14,6 +15,8 @@ export interface Delivery {
   status: number;
   /** Handler latency, measured in the host's child process around `handler(event, context)`. */
   ms: number;
+  /** When the driver sent it (epoch ms, the clock the Graph stub stamps its requests with). */
+  startedAt: number;
 }
 
 /**
@@ -53,13 +56,14 @@ export function metaForTarget(
       const plan = item?.kind === 'message' ? byWamid.get(item.message.id) : undefined;
       if (item?.kind !== 'message' || plan === undefined)
         throw new Error('the bench delivers its own messages only');
+      const startedAt = Date.now();
       const { status, ms } = await host.invoke(plan.event);
       const kind: DeliveryKind = redelivered
         ? 'redelivery'
         : item.copy === 0
           ? 'first'
           : (plan.copies[item.copy - 1]?.timing ?? 'simultaneous');
-      record({ message: plan.index, kind, status, ms });
+      record({ message: plan.index, kind, status, ms, startedAt });
       return { kind: 'answered', status };
     },
     seededRandom(seed),

@@ -12,7 +12,16 @@ export interface PhaseSample {
   wallMs: number;
   /** The wamid each accepted Graph reply quoted. */
   repliesTo: (string | undefined)[];
+  /** Queued mode: each invocation of the worker and redrive functions meanwhile, its duration in ms. */
+  queuedInvocations: Partial<Record<QueuedFunction, number[]>>;
+  queuedCpuMs: Partial<Record<QueuedFunction, number>>;
+  /** SQS requests meanwhile, by operation. */
+  sqs: Record<string, number>;
+  /** Per answered message: from its first delivery's start to the Graph stub receiving its reply. */
+  sendDelaysMs: number[];
 }
+
+export type QueuedFunction = 'worker' | 'redrive';
 
 export interface StormFigures {
   messages: number;
@@ -38,6 +47,8 @@ export interface StormFigures {
   cpuMsPerMessage: number;
   /** Summed handler time of every delivery of a message: what Lambda bills, per message. */
   handlerMsPerMessage: number;
+  /** From a message's first delivery to its reply reaching Graph: the user's wait, in both modes. */
+  sendDelayMs: Percentiles;
   repliesPerMessage: number;
   messagesWithoutReply: number;
   extraReplies: number;
@@ -86,13 +97,16 @@ export function stormFigures(samples: PhaseSample[]): StormFigures {
     latencyFirstUncontendedMs: percentiles(
       deliveries.filter((d) => d.kind === 'first' && !raced.has(d.message)).map((d) => d.ms),
     ),
-    latencyCopiesMs: percentiles(deliveries.filter((d) => d.kind !== 'first').map((d) => d.ms)),
+    latencyCopiesMs: percentiles(
+      deliveries.filter((d) => d.kind !== 'first' && d.kind !== 'status').map((d) => d.ms),
+    ),
     latencyByKindMs: Object.fromEntries(
       kinds.map((kind) => [kind, percentiles(deliveries.filter((d) => d.kind === kind).map((d) => d.ms))]),
     ),
     cpuMsPerDelivery: ratio(sum(samples.map((s) => s.cpuMs)), deliveries.length),
     cpuMsPerMessage: ratio(sum(samples.map((s) => s.cpuMs)), plans.length),
     handlerMsPerMessage: ratio(sum(deliveries.map((d) => d.ms)), plans.length),
+    sendDelayMs: percentiles(samples.flatMap((s) => s.sendDelaysMs)),
     repliesPerMessage: ratio(sum([...replies.values()]), plans.length),
     messagesWithoutReply: plans.filter((p) => !replies.has(p.wamid)).length,
     extraReplies: sum([...replies.values()].map((n) => n - 1)),
@@ -133,12 +147,35 @@ export function mergeCounts(all: RequestCounts[]): RequestCounts {
   const merged: RequestCounts = {};
   for (const counts of all) {
     for (const [operation, c] of Object.entries(counts)) {
-      const into = merged[operation] ?? { ok: 0, conditionFailed: 0, error: 0 };
+      const into = merged[operation] ?? { ok: 0, conditionFailed: 0, error: 0, capacityUnits: 0 };
       merged[operation] = into;
       into.ok += c.ok;
       into.conditionFailed += c.conditionFailed;
       into.error += c.error;
+      into.capacityUnits += c.capacityUnits;
     }
   }
   return merged;
+}
+
+/** For each plan with a reply: the first Graph request quoting it, minus its first delivery's start. */
+export function sendDelays(
+  plans: MessagePlan[],
+  deliveries: Delivery[],
+  graphRequests: { inReplyTo: string | undefined; receivedAt: number }[],
+): number[] {
+  const firstStart = new Map<number, number>();
+  for (const d of deliveries) {
+    if (d.kind !== 'status')
+      firstStart.set(d.message, Math.min(firstStart.get(d.message) ?? d.startedAt, d.startedAt));
+  }
+  const firstSend = new Map<string, number>();
+  for (const r of graphRequests) {
+    if (r.inReplyTo !== undefined && !firstSend.has(r.inReplyTo)) firstSend.set(r.inReplyTo, r.receivedAt);
+  }
+  return plans.flatMap((plan) => {
+    const start = firstStart.get(plan.index);
+    const sent = firstSend.get(plan.wamid);
+    return start === undefined || sent === undefined ? [] : [sent - start];
+  });
 }

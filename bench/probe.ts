@@ -19,10 +19,13 @@ export interface RequestProbe {
   duplicateAfterCompletion: number;
   duplicateReads: number;
   duplicateOperations: RequestCounts;
+  /** Its handler time: a copy that waits for the owner lasts as long as the owner's send. */
+  duplicateMs: number;
   /** A copy that arrives while the first is in its Graph call, until it is answered 200. */
   inFlightCopy: number;
   inFlightCopyInvocations: number;
   inFlightCopyFirstStatus: number;
+  inFlightCopyFirstMs: number;
   /** Whether every repeat gave the same counts. */
   stable: boolean;
 }
@@ -46,16 +49,23 @@ export async function probeRequests(
       return countsBetween(before, proxy.snapshot());
     };
     const first = await counted(() => host.invoke(single.event));
-    const duplicate = await counted(() => host.invoke(single.event));
+    let duplicateMs = 0;
+    const duplicate = await counted(async () => {
+      duplicateMs = (await host.invoke(single.event)).ms;
+    });
 
     let copyInvocations = 0;
     let copyFirstStatus = 0;
+    let copyFirstMs = 0;
     const pair = await counted(async () => {
       const original = host.invoke(contended.event);
       await sleep(options.inFlightAfterMs);
       const meta = metaForTarget(host, [contended], options.policy, repeat, (delivery) => {
         copyInvocations++;
-        if (copyInvocations === 1) copyFirstStatus = delivery.status;
+        if (copyInvocations === 1) {
+          copyFirstStatus = delivery.status;
+          copyFirstMs = delivery.ms;
+        }
       });
       meta.schedule({ kind: 'message', message: contended.message, copy: 1 }, 0);
       await Promise.all([original, meta.run(() => true, 60_000)]);
@@ -66,9 +76,11 @@ export async function probeRequests(
       duplicateAfterCompletion: totalRequests(duplicate),
       duplicateReads: readRequests(duplicate),
       duplicateOperations: duplicate,
+      duplicateMs,
       inFlightCopy: totalRequests(pair) - totalRequests(first),
       inFlightCopyInvocations: copyInvocations,
       inFlightCopyFirstStatus: copyFirstStatus,
+      inFlightCopyFirstMs: copyFirstMs,
       stable: true,
     });
   }
@@ -83,6 +95,8 @@ export async function probeRequests(
     inFlightCopy: mid((r) => r.inFlightCopy),
     inFlightCopyInvocations: mid((r) => r.inFlightCopyInvocations),
     inFlightCopyFirstStatus: mid((r) => r.inFlightCopyFirstStatus),
+    inFlightCopyFirstMs: mid((r) => r.inFlightCopyFirstMs),
+    duplicateMs: mid((r) => r.duplicateMs),
     stable: runs.every(
       (r) =>
         r.firstDelivery === sample.firstDelivery &&

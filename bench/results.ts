@@ -4,22 +4,87 @@ import type { RequestProbe } from './probe';
 import type { BenchSettings } from './settings';
 import { ratio } from './stats';
 
-export type TargetName = 'ours' | 'baseline' | 'none';
+/** `ours` is this project in its default inline mode, `queued` the same bundles with REPLY_MODE=queued. */
+export type TargetName = 'ours' | 'queued' | 'baseline' | 'none';
+export const COMPARED_TARGETS = ['ours', 'queued', 'none'] as const;
+
+/** The Lambda functions a target deploys: the webhook always; queued mode adds the worker and redrive. */
+export type FunctionRole = 'webhook' | 'worker' | 'redrive';
+
+export interface FunctionUsage {
+  invocations: number;
+  /** Each invocation's duration rounded up to the next 1 ms (Lambda's billing granularity), summed. */
+  billedMs: number;
+  /** The function's deployed memory (lib/settings.ts): GB-seconds = billedMs / 1000 * memoryMb / 1024. */
+  memoryMb: number;
+  /** User + system CPU time of the function's host process over the same invocations. */
+  cpuMs: number;
+}
+
+/** One DynamoDB operation's requests and request units (a failed conditional write is billed as a write). */
+export interface DynamoDbOperationUsage {
+  requests: number;
+  conditionFailed: number;
+  errors: number;
+  writeUnits: number;
+  readUnits: number;
+}
+
+/**
+ * The raw counts a target used over the storm phase (every round), for pricing per message
+ * (bench/cost.ts): what API Gateway, Lambda, DynamoDB and SQS would bill. Stream reads by Lambda
+ * are free and not counted; the webhook's statuses are API Gateway requests and webhook invocations.
+ */
+export interface TargetUsage {
+  messages: number;
+  /** Messages with at least one reply accepted by the Graph stub. */
+  messagesAnswered: number;
+  /** Every webhook POST: first deliveries, copies, Meta's redeliveries and status webhooks. */
+  apiGatewayRequests: number;
+  statusWebhooks: number;
+  lambda: Partial<Record<FunctionRole, FunctionUsage>>;
+  /** By operation (PutItem, UpdateItem, GetItem...), all functions of the target together. */
+  dynamoDb: Record<string, DynamoDbOperationUsage>;
+  /** Where the units come from: DynamoDB Local's own ReturnConsumedCapacity figures, see counting-proxy.ts. */
+  capacityUnitsSource: string;
+  /** SQS requests by operation (queued mode's re-drives): SendMessage, ReceiveMessage, DeleteMessageBatch. */
+  sqs: Record<string, number>;
+}
+
+/** Lambda GB-seconds of a function's usage. */
+export const gbSeconds = (f: FunctionUsage): number => (f.billedMs / 1_000) * (f.memoryMb / 1_024);
+
+/** Lambda GB-seconds per message, every function of the target together. */
+export const gbSecondsPerMessage = (usage: TargetUsage): number =>
+  usage.messages === 0
+    ? Number.NaN
+    : Object.values(usage.lambda).reduce((total, f) => total + gbSeconds(f), 0) / usage.messages;
 
 export interface TargetResult {
   name: TargetName;
   label: string;
   probe: RequestProbe;
   storm: StormFigures;
+  /** What the storm phase used, for the cost model. */
+  usage: TargetUsage;
   throughput: ThroughputFigures;
   coldStart: ColdStart;
+}
+
+/** The storm again with a slow bot: what changes when composing a reply takes seconds. */
+export interface SlowBotResult {
+  name: TargetName;
+  label: string;
+  storm: StormFigures;
+  usage: TargetUsage;
 }
 
 export interface Check {
   target: string;
   wanted: string;
   measured: string;
-  met: boolean;
+  /** `reported`: a figure the issue asks for without a bound. */
+  met: boolean | 'reported';
 }
 
 export interface BenchResult {
@@ -37,13 +102,50 @@ export interface BenchResult {
   versions: Record<string, string>;
   settings: BenchSettings;
   targets: Record<TargetName, TargetResult>;
-  /** Each figure of this project and of no-dedup divided by the Powertools baseline's. */
-  ratios: Record<'ours' | 'none', Record<string, number>>;
+  /** Each figure of this project (both modes) and of no-dedup divided by the Powertools baseline's. */
+  ratios: Record<(typeof COMPARED_TARGETS)[number], Record<string, number>>;
   checks: Check[];
+  /** The storm phase again with every bot taking `botDelayMs` to compose; absent when it is 0. */
+  slowBot?: {
+    botDelayMs: number;
+    targets: Record<TargetName, SlowBotResult>;
+    ratios: Record<(typeof COMPARED_TARGETS)[number], Record<string, number>>;
+  };
+  /** Issue #11's targets for queued mode, from this run. */
+  queuedChecks: Check[];
+}
+
+/** The storm figures compared across targets in both passes, each as a ratio to the Powertools baseline. */
+export const COMPARED_STORM: Record<string, (t: SlowBotResult) => number> = {
+  requestsPerMessage: (t) => t.storm.requestsPerMessage,
+  latencyFirstP50: (t) => t.storm.latencyFirstMs.p50,
+  latencyFirstP95: (t) => t.storm.latencyFirstMs.p95,
+  latencyFirstP99: (t) => t.storm.latencyFirstMs.p99,
+  latencyFirstUncontendedP50: (t) => t.storm.latencyFirstUncontendedMs.p50,
+  latencyFirstUncontendedP95: (t) => t.storm.latencyFirstUncontendedMs.p95,
+  latencyFirstUncontendedP99: (t) => t.storm.latencyFirstUncontendedMs.p99,
+  latencyCopiesP50: (t) => t.storm.latencyCopiesMs.p50,
+  latencyCopiesP95: (t) => t.storm.latencyCopiesMs.p95,
+  latencyCopiesP99: (t) => t.storm.latencyCopiesMs.p99,
+  sendDelayP50: (t) => t.storm.sendDelayMs.p50,
+  sendDelayP95: (t) => t.storm.sendDelayMs.p95,
+  handlerMsPerMessage: (t) => t.storm.handlerMsPerMessage,
+  gbSecondsPerMessage: (t) => gbSecondsPerMessage(t.usage),
+  cpuMsPerDelivery: (t) => t.storm.cpuMsPerDelivery,
+  cpuMsPerMessage: (t) => t.storm.cpuMsPerMessage,
+};
+
+export function stormRatiosTo(baseline: SlowBotResult, other: SlowBotResult): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(COMPARED_STORM).map(([name, pick]) => [name, ratio(pick(other), pick(baseline))]),
+  );
 }
 
 /** The figures compared across targets, each as a ratio to the Powertools baseline. */
 export const COMPARED: Record<string, (t: TargetResult) => number> = {
+  sendDelayP50: (t) => t.storm.sendDelayMs.p50,
+  sendDelayP95: (t) => t.storm.sendDelayMs.p95,
+  gbSecondsPerMessage: (t) => gbSecondsPerMessage(t.usage),
   requestsPerMessage: (t) => t.storm.requestsPerMessage,
   latencyFirstP50: (t) => t.storm.latencyFirstMs.p50,
   latencyFirstP95: (t) => t.storm.latencyFirstMs.p95,

@@ -5,17 +5,28 @@ import { bundleBenchTargets } from './bundle';
 import { measureColdStarts } from './cold-start';
 import { cpuTicks, machineShare } from './machine-share';
 import { stormFigures, throughputFigures } from './measure';
-import { runPhases } from './phases';
+import { runPhases, runStormRounds } from './phases';
 import { progressLine } from './progress';
 import { publish, versions } from './publish';
-import { type BenchResult, checkTargets, ratiosTo, type TargetName, type TargetResult } from './results';
+import { checkQueued } from './queued-checks';
+import {
+  type BenchResult,
+  checkTargets,
+  ratiosTo,
+  type SlowBotResult,
+  stormRatiosTo,
+  type TargetName,
+  type TargetResult,
+} from './results';
 import { settingsFrom } from './settings';
 import { OURS_BUNDLE, type RunningTarget, SPECS, startTarget, stopTarget } from './targets';
+import { usageOf } from './usage';
 
 /**
- * `npm run bench`: this project's bundle, the Powertools idempotency baseline and a no-dedup handler,
- * each in its own worker process, over one DynamoDB Local (behind one counting proxy per target) and
- * one Graph stub per target, in interleaved rounds. Prints a table, writes JSON and an SVG chart.
+ * `npm run bench`: this project's bundles in both reply modes, the Powertools idempotency baseline
+ * and a no-dedup handler, each function in its own Lambda host process, over one DynamoDB Local
+ * (behind counting proxies) and one Graph stub per target, in interleaved rounds; then the storm
+ * again with a slow bot. Prints the tables, writes JSON and an SVG chart.
  */
 const args = process.argv.slice(2);
 const { settings, published } = settingsFrom(args);
@@ -48,23 +59,19 @@ progress.update('bundling the baseline and no-dedup targets', true);
 await bundleBenchTargets();
 progress.update('starting DynamoDB Local', true);
 const dynamo = await startDynamoDbLocal();
+const targetOptions = { appSecret: APP_SECRET, graphDelayMs: settings.graphDelayMs, profile };
+const phaseContext = {
+  settings,
+  appSecret: APP_SECRET,
+  progress: (text: string) => progress.update(text),
+  onPhase: noteLoad,
+};
 const targets: RunningTarget[] = [];
 try {
-  for (const spec of SPECS) {
-    targets.push(
-      await startTarget(spec, dynamo, {
-        appSecret: APP_SECRET,
-        graphDelayMs: settings.graphDelayMs,
-        profile,
-      }),
-    );
-  }
-  await runPhases(targets, {
-    settings,
-    appSecret: APP_SECRET,
-    progress: (text) => progress.update(text),
-    onPhase: noteLoad,
-  });
+  for (const spec of SPECS)
+    targets.push(await startTarget(spec, dynamo, { ...targetOptions, botDelayMs: 0 }));
+  await runPhases(targets, phaseContext);
+  warnOfFailures(targets);
   progress.update('cold starts', true);
   const coldStarts = await measureColdStarts(
     targets.map((t) => ({ name: t.spec.name, bundle: t.spec.bundle, env: t.env })),
@@ -76,14 +83,48 @@ try {
     targets.map((t): [TargetName, TargetResult] => {
       const coldStart = coldStarts[t.spec.name];
       if (t.probe === undefined || coldStart === undefined) throw new Error(`${t.spec.name}: phases missing`);
-      const storm = stormFigures(t.storm);
-      const throughput = throughputFigures(t.throughput);
       return [
         t.spec.name,
-        { name: t.spec.name, label: t.spec.label, probe: t.probe, storm, throughput, coldStart },
+        {
+          name: t.spec.name,
+          label: t.spec.label,
+          probe: t.probe,
+          storm: stormFigures(t.storm),
+          usage: usageOf(t.storm),
+          throughput: throughputFigures(t.throughput),
+          coldStart,
+        },
       ];
     }),
   ) as Record<TargetName, TargetResult>;
+  await stopAll(targets);
+
+  // The slow-bot pass: the storm again, every target's bot composing for botDelayMs (not profiled).
+  let slowBot: BenchResult['slowBot'];
+  if (settings.botDelayMs > 0 && !profile) {
+    progress.update(`slow-bot pass: every bot takes ${settings.botDelayMs} ms`, true);
+    for (const spec of SPECS) {
+      targets.push(await startTarget(spec, dynamo, { ...targetOptions, botDelayMs: settings.botDelayMs }));
+    }
+    await runStormRounds(targets, phaseContext, 'b');
+    warnOfFailures(targets);
+    const slow = Object.fromEntries(
+      targets.map((t): [TargetName, SlowBotResult] => [
+        t.spec.name,
+        { name: t.spec.name, label: t.spec.label, storm: stormFigures(t.storm), usage: usageOf(t.storm) },
+      ]),
+    ) as Record<TargetName, SlowBotResult>;
+    await stopAll(targets);
+    slowBot = {
+      botDelayMs: settings.botDelayMs,
+      targets: slow,
+      ratios: {
+        ours: stormRatiosTo(slow.baseline, slow.ours),
+        queued: stormRatiosTo(slow.baseline, slow.queued),
+        none: stormRatiosTo(slow.baseline, slow.none),
+      },
+    };
+  }
   const result: BenchResult = {
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1_000),
@@ -104,9 +145,18 @@ try {
     targets: results,
     ratios: {
       ours: ratiosTo(results.baseline, results.ours),
+      queued: ratiosTo(results.baseline, results.queued),
       none: ratiosTo(results.baseline, results.none),
     },
     checks: checkTargets(results.ours, results.baseline),
+    ...(slowBot ? { slowBot } : {}),
+    queuedChecks: checkQueued({
+      queued: results.queued,
+      inline: results.ours,
+      baseline: results.baseline,
+      slowQueued: slowBot?.targets.queued,
+      slowInline: slowBot?.targets.ours,
+    }),
   };
   const startLoad = loadAtStart[0] ?? 0;
   const share = result.machine.cpuShare;
@@ -119,8 +169,25 @@ try {
   }
   publish(result, SPECS, outDir);
 } finally {
-  for (const t of targets) await stopTarget(t);
+  await stopAll(targets);
   await dynamo.stop();
+}
+
+/** Worker or redrive invocations that threw, or stream polls that failed: the figures still count them. */
+function warnOfFailures(running: RunningTarget[]): void {
+  for (const t of running) {
+    const failures = t.queued?.failures ?? [];
+    if (failures.length > 0) {
+      console.error(
+        `warning: ${t.spec.label}: ${failures.length} failed invocations or polls: ${[...new Set(failures)].join(', ')}`,
+      );
+    }
+  }
+}
+
+/** Stops every running target and empties the list (a second call is a no-op). */
+async function stopAll(running: RunningTarget[]): Promise<void> {
+  for (const t of running.splice(0)) await stopTarget(t);
 }
 
 function round2(value: number): number {

@@ -9,8 +9,10 @@ export interface BenchSettings {
   throughputMessagesPerRound: number;
   /** Senders in the saturation phase: the most deliveries one target handles at once there. */
   throughputConcurrency: number;
-  /** How long the Graph API stub takes to accept a reply. Real sends take longer, see the docs. */
+  /** How long the Graph API stub takes to accept a reply (issue #11's figure: 200 ms). */
   graphDelayMs: number;
+  /** The slow-bot pass: the storm again with every target's bot taking this long to compose (0: no pass). */
+  botDelayMs: number;
   /** Meta's redelivery of a non-2xx answer, on a compressed clock; its length bounds redeliveries. */
   redeliveryDelaysMs: number[];
   probeRepeats: number;
@@ -25,7 +27,8 @@ export const FULL: BenchSettings = {
   stormArrivalsPerSecond: 40,
   throughputMessagesPerRound: 200,
   throughputConcurrency: 16,
-  graphDelayMs: 50,
+  graphDelayMs: 200,
+  botDelayMs: 3_000,
   redeliveryDelaysMs: [250, 500, 1_000, 2_000],
   probeRepeats: 3,
   coldStartRuns: 15,
@@ -36,10 +39,10 @@ export const QUICK: BenchSettings = {
   ...FULL,
   rounds: 1,
   warmupMessages: 10,
-  stormMessagesPerRound: 30,
-  throughputMessagesPerRound: 40,
+  stormMessagesPerRound: 24,
+  throughputMessagesPerRound: 32,
   probeRepeats: 1,
-  coldStartRuns: 3,
+  coldStartRuns: 2,
 };
 
 /**

@@ -23,10 +23,11 @@ export async function createIdempotencyTable(client: DynamoDBClient, tableName: 
   );
 }
 
-/** Creates the table a target needs (none for no-dedup) and returns its name. */
+/** Creates the table a target needs (none for no-dedup; queued mode's with its stream) and returns its name. */
 export async function tableForTarget(client: DynamoDBClient, target: string): Promise<string | undefined> {
   const tableName = `bench-${target}-${randomUUID()}`;
   if (target === 'ours') await createClaimTable(client, tableName);
+  else if (target === 'queued') await createClaimTable(client, tableName, { stream: true });
   else if (target === 'baseline') await createIdempotencyTable(client, tableName);
   else return undefined;
   return tableName;

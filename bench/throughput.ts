@@ -53,8 +53,9 @@ export async function runThroughput(
         continue;
       }
       running++;
+      const startedAt = Date.now();
       const { status, ms } = await host.invoke(next.plan.event);
-      const delivery: Delivery = { status, ms, message: next.plan.index, kind: next.kind };
+      const delivery: Delivery = { status, ms, startedAt, message: next.plan.index, kind: next.kind };
       running--;
       deliveries.push(delivery);
       onDelivery(delivery);

@@ -45,8 +45,12 @@ const TEXTS = [
   'Merci beaucoup 🙏 à demain',
   'Is the 2/3 discount still valid? https://example.com/deal',
 ];
-/** Bodies carry a fixed timestamp, so every target and every round hashes the same kind of bytes. */
-const TIMESTAMP = 1_749_416_383;
+/**
+ * Every body of a run carries the run's start as its timestamp, so every target and round hashes the
+ * same kind of bytes, and queued mode's worker finds each message inside the 24 h reply window (a
+ * fixed date would end every queued message `window-closed`).
+ */
+const TIMESTAMP = Math.floor(Date.now() / 1_000);
 
 /**
  * Meta-style deliveries through the devkit's copy model, one message per webhook, as Meta mostly

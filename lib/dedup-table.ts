@@ -6,8 +6,8 @@ import type { StageNames } from './stage-names';
 
 /**
  * One item per inbound message, keyed exactly as the handler writes it. Named only in a staged stack
- * (`whatsapp-once-<stage>-dedup`), so two stages never collide; RETAIN because losing the records mid-retry-window would let Meta's redeliveries
- * be answered twice. The stream (new images) feeds the queued-mode worker; it is on in both reply modes,
+ * (`whatsapp-once-<stage>-dedup`), so two stages never collide; RETAIN because losing the records
+ * mid-retry-window would let Meta's redeliveries be answered twice. The stream (new images) feeds the queued-mode worker; it is on in both reply modes,
  * so a switch of mode never strands a record that was queued before it.
  */
 export class DedupTable extends Construct {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import {
   createClaimTable,
   LOCAL_CREDENTIALS,
@@ -10,9 +10,11 @@ import {
 } from '../devkit/dynamodb-local';
 import { type GraphRequest, startGraphStub } from '../devkit/graph-stub';
 import { type ChildHost, startChildHost } from '../devkit/lambda-host/child-process';
+import { startLocalSqs } from '../devkit/local-sqs';
 import { ENV } from '../lambda/config/env-names';
 import { isRecord } from '../lambda/json-object';
 import { FUNCTION_LOGICAL_ID } from '../lib/identifiers';
+import { LOGICAL_ID_OF, refreshStreamEvent, seedQueuedClaims, triggerOf } from './invoke-queued';
 
 /** The function as SAM finds it in a synthesized template: its asset folder, handler and settings. */
 export interface FunctionAsset {
@@ -95,7 +97,14 @@ export function resolveEnvironment(asset: FunctionAsset, envVarsFile: unknown): 
 
 export interface NamedEvent {
   name: string;
-  event: APIGatewayProxyEventV2;
+  /** An HTTP API v2, DynamoDB stream or SQS event: its shape picks the function. */
+  event: unknown;
+}
+
+/** One function of the template, with the variables the env-vars file gives it. */
+export interface LocalFunction {
+  asset: FunctionAsset;
+  variables: Record<string, string>;
 }
 
 export type Invocation =
@@ -108,42 +117,95 @@ export interface LocalRun {
   invocations: Invocation[];
   graphRequests: GraphRequest[];
   dynamoEndpoint: string;
+  /** Re-drives the worker or redrive function left on the local queue (none ran them here). */
+  redrivesQueued: number;
 }
 
 /**
- * Runs the bundle in the devkit's Lambda host (plain node, or LAMBDA_NODE_BINARY) against a fresh
- * DynamoDB Local table and a Graph stub on 127.0.0.1, one event after another in one warm process;
- * the endpoints replace whatever the env-vars file named.
+ * Runs the bundles in the devkit's Lambda host (plain node, or LAMBDA_NODE_BINARY) against a fresh
+ * DynamoDB Local table, a Graph stub and a local re-drive queue on 127.0.0.1, one event after another,
+ * each function in its own warm process; the endpoints replace whatever the env-vars file named.
+ * A stream or SQS event finds its message's queued claim in the table (written here unless a webhook
+ * event of the run wrote it), and a stream event older than the reply window is re-dated to now
+ * unless `keepTimestamps`; `onNote` hears both.
  */
 export async function invokeLocally(options: {
-  asset: FunctionAsset;
-  variables: Record<string, string>;
+  functions: LocalFunction[];
   events: NamedEvent[];
   onLog?: (line: string) => void;
+  onNote?: (line: string) => void;
+  keepTimestamps?: boolean;
 }): Promise<LocalRun> {
-  const tableName = options.variables[ENV.tableName];
+  const tableName = options.functions[0]?.variables[ENV.tableName];
   if (!tableName) throw new Error(`${ENV.tableName} has no local value: set it in the env-vars file`);
+  const note = options.onNote ?? (() => undefined);
   const dynamo = await startDynamoDbLocal();
   const graph = await startGraphStub();
-  let host: ChildHost | undefined;
-  try {
-    const admin = localDynamoDbClient(dynamo.endpoint);
-    await createClaimTable(admin, tableName);
-    admin.destroy();
-    host = await startChildHost({
-      bundle: options.asset.handlerFile,
-      exportName: options.asset.exportName,
+  const queue = await startLocalSqs();
+  const admin = localDynamoDbClient(dynamo.endpoint);
+  const hosts = new Map<string, ChildHost>();
+  const hostFor = async ({ asset, variables }: LocalFunction): Promise<ChildHost> => {
+    const running = hosts.get(asset.logicalId);
+    if (running) return running;
+    const host = await startChildHost({
+      bundle: asset.handlerFile,
+      exportName: asset.exportName,
       env: {
-        ...lambdaBaseEnvironment(options.asset),
-        ...options.variables,
+        ...lambdaBaseEnvironment(asset),
+        ...variables,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         [ENV.graphBaseUrl]: graph.baseUrl,
+        // Only the worker and the redrive function read these; a re-drive stays on the local queue.
+        ...(ENV.redriveQueueUrl in variables
+          ? { [ENV.redriveQueueUrl]: queue.queueUrl, AWS_ENDPOINT_URL_SQS: queue.endpoint }
+          : {}),
       },
-      timeoutMs: options.asset.timeoutSeconds * 1000,
+      timeoutMs: asset.timeoutSeconds * 1000,
       onLog: options.onLog ?? (() => undefined),
     });
+    hosts.set(asset.logicalId, host);
+    return host;
+  };
+  try {
+    await createClaimTable(admin, tableName);
     const invocations: Invocation[] = [];
-    for (const { name, event } of options.events) {
+    let nodeVersion = process.version;
+    for (const { name, event: given } of options.events) {
+      const trigger = triggerOf(given);
+      const fn = trigger && options.functions.find((f) => f.asset.logicalId === LOGICAL_ID_OF[trigger]);
+      if (trigger === undefined || fn === undefined) {
+        const message =
+          trigger === undefined
+            ? 'not an HTTP API (payload 2.0), DynamoDB stream or SQS event'
+            : `the template has no ${LOGICAL_ID_OF[trigger]} for this ${trigger} event`;
+        invocations.push({ name, kind: 'error', error: { name: 'UnknownEvent', message }, durationMs: 0 });
+        continue;
+      }
+      let event = given;
+      if (trigger === 'stream') {
+        const refreshed = refreshStreamEvent(given as DynamoDBStreamEvent, Date.now());
+        if (refreshed.staleHours !== undefined) {
+          note(
+            options.keepTimestamps
+              ? `${name}: its message is ${refreshed.staleHours} h old, past the 24-hour reply window (kept: expect window-closed)`
+              : `${name}: its message is ${refreshed.staleHours} h old, past the 24-hour reply window; re-dated to now (--keep-timestamps keeps it)`,
+          );
+          if (!options.keepTimestamps) event = refreshed.event;
+        }
+      }
+      if (trigger !== 'http') {
+        const seeded = await seedQueuedClaims(
+          admin,
+          tableName,
+          trigger === 'stream'
+            ? { trigger, event: event as DynamoDBStreamEvent }
+            : { trigger, event: event as SQSEvent },
+          Date.now(),
+        );
+        if (seeded > 0) note(`${name}: wrote the queued claim the webhook would have written (${seeded})`);
+      }
+      const host = await hostFor(fn);
+      nodeVersion = host.nodeVersion;
       const started = Date.now();
       const outcome = await host.invoke(event);
       const durationMs = Date.now() - started;
@@ -154,13 +216,16 @@ export async function invokeLocally(options: {
       );
     }
     return {
-      nodeVersion: host.nodeVersion,
+      nodeVersion,
       invocations,
       graphRequests: [...graph.requests],
       dynamoEndpoint: dynamo.endpoint,
+      redrivesQueued: queue.size,
     };
   } finally {
-    await host?.stop();
+    for (const host of hosts.values()) await host.stop();
+    admin.destroy();
+    await queue.close();
     await graph.close();
     await dynamo.stop();
   }

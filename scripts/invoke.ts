@@ -2,20 +2,30 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { GraphRequest } from '../devkit/graph-stub';
+import { ENV } from '../lambda/config/env-names';
 import { isRecord } from '../lambda/json-object';
-import { LOCAL_INVOKE_VARIABLES, STACK_ID } from '../lib/identifiers';
-import { findFunctionAsset, type Invocation, invokeLocally, resolveEnvironment } from './invoke-asset';
+import { FUNCTION_LOGICAL_ID, LOCAL_INVOKE_VARIABLES, STACK_ID } from '../lib/identifiers';
+import {
+  findFunctionAsset,
+  type Invocation,
+  invokeLocally,
+  type LocalFunction,
+  resolveEnvironment,
+} from './invoke-asset';
+import { LOGICAL_ID_OF, triggerOf } from './invoke-queued';
 import { SAMPLE_EVENT_FILES } from './sample-events';
 
 /**
- * `npm run invoke -- [events/<file>.json ...]`: what `sam local invoke` would run (the synthesized asset
+ * `npm run invoke -- [events/<file>.json ...]`: what `sam local invoke` would run (the synthesized assets
  * in cdk.out, with the env-vars file applied by SAM's rules), without Docker: plain node, DynamoDB
- * Local and a Graph stub. With no files it plays every sample event in order, in one table, so the
+ * Local, a Graph stub and a local re-drive queue. Each event goes to the function its shape belongs to:
+ * an HTTP API event to WebhookFunction, a stream event to WorkerFunction, an SQS event to
+ * RedriveFunction. With no files it plays the webhook's sample events in order, in one table, so the
  * repeated message shows the duplicate being suppressed.
  */
-const USAGE = `Usage: npm run invoke -- [--env-vars events/env-vars.json] [--synth] [--quiet] [events/<file>.json ...]`;
+const USAGE = `Usage: npm run invoke -- [--env-vars events/env-vars.json] [--reply-mode inline|queued]
+         [--keep-timestamps] [--synth] [--quiet] [events/<file>.json ...]`;
 
 const CDK_OUT = 'cdk.out';
 const TEMPLATE = join(CDK_OUT, `${STACK_ID}.template.json`);
@@ -27,6 +37,8 @@ const { values, positionals } = parseArgs({
   options: {
     'env-vars': { type: 'string', default: 'events/env-vars.json' },
     synth: { type: 'boolean', default: false },
+    'reply-mode': { type: 'string' },
+    'keep-timestamps': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -38,27 +50,31 @@ if (values.help) {
 
 const eventFiles =
   positionals.length > 0 ? positionals : SAMPLE_EVENT_FILES.map((file) => join('events', file));
-const events = eventFiles.map((file) => ({ name: file, event: readApiEvent(file) }));
+const replyMode = values['reply-mode'];
+if (replyMode !== undefined && replyMode !== 'inline' && replyMode !== 'queued') {
+  throw new Error(`--reply-mode must be inline or queued, got "${replyMode}". ${USAGE}`);
+}
+const events = eventFiles.map((file) => ({ name: file, event: readEvent(file) }));
 
 ensureLocalSynth(values.synth);
-const asset = findFunctionAsset(TEMPLATE);
-const environment = resolveEnvironment(asset, readJson(values['env-vars']));
-for (const name of environment.ignored) {
-  note(`${name} is not declared by the template: sam local invoke would ignore it, so does this run`);
-}
-for (const name of environment.unresolved)
-  note(`${name} has no local value (the template gives an intrinsic)`);
+const envVarsFile = readJson(values['env-vars']);
+// The webhook always (its table name is the run's); the worker and redrive function when an event needs them.
+const logicalIds = new Set([
+  FUNCTION_LOGICAL_ID,
+  ...events.flatMap(({ event }) => {
+    const trigger = triggerOf(event);
+    return trigger ? [LOGICAL_ID_OF[trigger]] : [];
+  }),
+]);
+const functions = [...logicalIds].map((logicalId) => localFunction(logicalId));
 
-const bundleKiB = statSync(asset.handlerFile).size / 1024;
-note(
-  `running ${join(basename(asset.assetDir), basename(asset.handlerFile))} (${bundleKiB.toFixed(0)} KiB) with ${process.env.LAMBDA_NODE_BINARY ?? process.execPath}`,
-);
 const started = Date.now();
 const run = await invokeLocally({
-  asset,
-  variables: environment.variables,
+  functions,
   events,
   onLog: values.quiet ? undefined : printLog,
+  onNote: note,
+  keepTimestamps: values['keep-timestamps'],
 });
 note(
   `node ${run.nodeVersion}; DynamoDB Local at ${run.dynamoEndpoint}; ${events.length} event(s) in ${Date.now() - started} ms`,
@@ -67,7 +83,32 @@ note(
 for (const invocation of run.invocations) console.log(describeInvocation(invocation));
 console.log(`\nGraph API calls: ${run.graphRequests.length}`);
 for (const request of run.graphRequests) console.log(`  ${describeGraphRequest(request)}`);
+if (run.redrivesQueued > 0) {
+  console.log(
+    `\nRe-drives left on the local queue: ${run.redrivesQueued} (invoke events/redrive-message.json to run one)`,
+  );
+}
 process.exitCode = run.invocations.every((invocation) => invocation.kind === 'result') ? 0 : 1;
+
+/** A function of the template with its env-vars applied by SAM's rules, and what SAM would say of them. */
+function localFunction(logicalId: string): LocalFunction {
+  const asset = findFunctionAsset(TEMPLATE, logicalId);
+  const environment = resolveEnvironment(asset, envVarsFile);
+  for (const name of environment.ignored) {
+    note(
+      `${logicalId}: ${name} is not declared by the template: sam local invoke would ignore it, so does this run`,
+    );
+  }
+  for (const name of environment.unresolved)
+    note(`${logicalId}: ${name} has no local value (the template gives an intrinsic)`);
+  const variables = { ...environment.variables };
+  if (replyMode !== undefined && logicalId === FUNCTION_LOGICAL_ID) variables[ENV.replyMode] = replyMode;
+  const bundleKiB = statSync(asset.handlerFile).size / 1024;
+  note(
+    `${logicalId}: ${join(basename(asset.assetDir), basename(asset.handlerFile))} (${bundleKiB.toFixed(0)} KiB) with ${process.env.LAMBDA_NODE_BINARY ?? process.execPath}`,
+  );
+  return { asset, variables };
+}
 
 /** Synthesizes with `-c localInvoke=true` unless cdk.out already holds such a template newer than its sources. */
 function ensureLocalSynth(force: boolean) {
@@ -107,7 +148,8 @@ function describeInvocation(invocation: Invocation): string {
     return `${heading}\n  the handler threw ${invocation.error.name}: ${invocation.error.message}`;
   }
   const result = invocation.result;
-  if (!isRecord(result)) return `${heading}\n  ${JSON.stringify(result)}`;
+  // The worker and redrive functions answer { batchItemFailures }: shown as they are.
+  if (!isRecord(result) || result.statusCode === undefined) return `${heading}\n  ${JSON.stringify(result)}`;
   const body = typeof result.body === 'string' ? result.body : '';
   return `${heading}\n  status ${String(result.statusCode)} ${JSON.stringify(result.headers ?? {})}\n  ${body}`;
 }
@@ -136,15 +178,11 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Enough of a check to refuse a file that is not an HTTP API (payload 2.0) event. */
-function readApiEvent(file: string): APIGatewayProxyEventV2 {
+/** Enough of a check to refuse a file that is no event of the three triggers. */
+function readEvent(file: string): unknown {
   const value = readJson(file);
-  if (isApiEvent(value)) return value;
-  throw new Error(`${file} is not an API Gateway HTTP API (payload 2.0) event. ${USAGE}`);
-}
-
-function isApiEvent(value: unknown): value is APIGatewayProxyEventV2 {
-  return (
-    isRecord(value) && value.version === '2.0' && isRecord(value.requestContext) && isRecord(value.headers)
+  if (triggerOf(value) !== undefined) return value;
+  throw new Error(
+    `${file} is not an API Gateway HTTP API (payload 2.0), DynamoDB stream or SQS event. ${USAGE}`,
   );
 }

@@ -16,7 +16,7 @@ import {
 } from './sample-events';
 
 /**
- * Writes events/*.json (API Gateway v2 events for `sam local invoke -e` and `npm run invoke`) and
+ * Writes events/*.json (API Gateway v2, stream and SQS events for `sam local invoke -e` and `npm run invoke`) and
  * events/env-vars.json, all from one app secret so the signatures stay valid. Defaults reproduce the
  * committed files; pass your own values to sign with them instead.
  */
@@ -38,9 +38,14 @@ const credentials = {
   accessToken: values['access-token'],
 };
 mkdirSync(values.out, { recursive: true });
-const events = sampleEvents(credentials);
+// A few seconds ago, like a message just received: queued mode refuses a reply 24 h after it.
+const sentAtMs = (Math.floor(Date.now() / 1000) - 5) * 1000;
+const events = sampleEvents(credentials, sentAtMs);
 for (const file of SAMPLE_EVENT_FILES) writeJson(file, events[file]);
-for (const file of QUEUED_EVENT_FILES) writeJson(file, queuedEvents()[file]);
+for (const file of QUEUED_EVENT_FILES) writeJson(file, queuedEvents(sentAtMs)[file]);
+console.log(
+  `messages dated ${new Date(sentAtMs).toISOString()}: inside the 24-hour reply window until ${new Date(sentAtMs + 86_400_000).toISOString()} (npm run invoke refreshes older ones)`,
+);
 writeJson('env-vars.json', {
   ...samEnvVars(credentials, { dynamoDb: values['dynamodb-endpoint'], graph: values['graph-base-url'] }),
   ...queuedEnvVars(values['redrive-queue-url']),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AttributeValue, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { ENV } from '../lambda/config/env-names';
 import { TABLE_SCHEMA } from '../lambda/config/table-schema';
+import type { MessageKey } from '../lambda/domain/messages';
 import { recordKey } from '../lambda/domain/messages';
 import { REDRIVE_LOGICAL_ID, WORKER_LOGICAL_ID } from '../lib/identifiers';
 import { LOCAL_TABLE_NAME, SAMPLE_MESSAGE_ID, SAMPLE_PHONE_NUMBER_ID } from './sample-events';
@@ -16,35 +17,45 @@ export type QueuedEventFile = (typeof QUEUED_EVENT_FILES)[number];
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
-/** Meta's timestamp of the sample message (epoch s): long past its 24 h window, see the README. */
-const MESSAGE_TIMESTAMP = 1_749_416_383;
 const EIGHT_DAYS = 8 * 86_400;
 const key = { tenantId: SAMPLE_PHONE_NUMBER_ID, messageId: SAMPLE_MESSAGE_ID };
 
-/** The claim a queued-mode webhook writes: state queued, no owner or lease yet, and the reply's inputs. */
-const queuedImage: Record<string, AttributeValue> = {
-  [TABLE_SCHEMA.partitionKey]: { S: recordKey(key) },
-  state: { S: 'queued' },
-  owner: { S: '' },
-  attempt: { N: '1' },
-  leaseUntil: { N: '0' },
-  [TABLE_SCHEMA.ttlAttribute]: { N: String(MESSAGE_TIMESTAMP + EIGHT_DAYS) },
-  tenantId: { S: key.tenantId },
-  messageId: { S: key.messageId },
-  replyTo: { S: '16505551234' },
-  type: { S: 'text' },
-  text: { S: 'hello' },
-  msgTimestamp: { N: String(MESSAGE_TIMESTAMP) },
-  queuedAt: { N: String(MESSAGE_TIMESTAMP * 1000 + 120) },
-};
+/**
+ * The claim a queued-mode webhook writes for a message Meta sent at `sentAtMs`: state queued, no owner
+ * or lease yet, and the reply's inputs (the worker refuses a reply once 24 h have passed since then).
+ */
+export function queuedClaimImage(
+  messageKey: MessageKey,
+  sentAtMs: number,
+  text = 'hello',
+): Record<string, AttributeValue> {
+  const sentAt = Math.floor(sentAtMs / 1000);
+  return {
+    [TABLE_SCHEMA.partitionKey]: { S: recordKey(messageKey) },
+    state: { S: 'queued' },
+    owner: { S: '' },
+    attempt: { N: '1' },
+    leaseUntil: { N: '0' },
+    [TABLE_SCHEMA.ttlAttribute]: { N: String(sentAt + EIGHT_DAYS) },
+    tenantId: { S: messageKey.tenantId },
+    messageId: { S: messageKey.messageId },
+    replyTo: { S: '16505551234' },
+    type: { S: 'text' },
+    text: { S: text },
+    msgTimestamp: { N: String(sentAt) },
+    queuedAt: { N: String(sentAt * 1000 + 120) },
+  };
+}
 
 /** The re-drive message body of the shared contract: the observed attempt, here after one release. */
 const redriveBody = JSON.stringify({ v: 1, tenantId: key.tenantId, messageId: key.messageId, attempt: 2 });
 
-export function queuedEvents(): {
+/** The two events for the sample message sent at `sentAtMs` (npm run events: a few seconds ago). */
+export function queuedEvents(sentAtMs: number): {
   'worker-stream-queued.json': DynamoDBStreamEvent;
   'redrive-message.json': SQSEvent;
 } {
+  const sentAt = Math.floor(sentAtMs / 1000);
   return {
     'worker-stream-queued.json': {
       Records: [
@@ -55,9 +66,9 @@ export function queuedEvents(): {
           eventSource: 'aws:dynamodb',
           awsRegion: REGION,
           dynamodb: {
-            ApproximateCreationDateTime: MESSAGE_TIMESTAMP,
+            ApproximateCreationDateTime: sentAt,
             Keys: { [TABLE_SCHEMA.partitionKey]: { S: recordKey(key) } },
-            NewImage: queuedImage,
+            NewImage: queuedClaimImage(key, sentAtMs),
             SequenceNumber: '4421584500000000017450439091',
             SizeBytes: 312,
             StreamViewType: 'NEW_IMAGE',
@@ -74,9 +85,9 @@ export function queuedEvents(): {
           body: redriveBody,
           attributes: {
             ApproximateReceiveCount: '1',
-            SentTimestamp: String(MESSAGE_TIMESTAMP * 1000 + 5_000),
+            SentTimestamp: String(sentAt * 1000 + 5_000),
             SenderId: 'AROAEXAMPLEWORKERROLE:WorkerFunction',
-            ApproximateFirstReceiveTimestamp: String(MESSAGE_TIMESTAMP * 1000 + 9_000),
+            ApproximateFirstReceiveTimestamp: String(sentAt * 1000 + 9_000),
           },
           messageAttributes: {},
           md5OfBody: createHash('md5').update(redriveBody).digest('hex'),

@@ -33,20 +33,30 @@ export interface SampleCredentials {
   verifyToken: string;
 }
 
-/** API Gateway HTTP API (payload 2.0) events as the webhook route receives them, all from one secret. */
+/**
+ * API Gateway HTTP API (payload 2.0) events as the webhook route receives them, all from one secret,
+ * for a message Meta sent at `sentAtMs` (npm run events: a few seconds before it runs).
+ */
 export function sampleEvents(
   credentials: SampleCredentials,
+  sentAtMs: number,
 ): Record<SampleEventFile, APIGatewayProxyEventV2> {
-  const text = metaJson(messagesWebhook(SAMPLE_PHONE_NUMBER_ID, [{ id: SAMPLE_MESSAGE_ID, text: 'hello' }]));
+  const text = metaJson(
+    messagesWebhook(SAMPLE_PHONE_NUMBER_ID, [{ id: SAMPLE_MESSAGE_ID, text: 'hello' }], sentAtMs),
+  );
   const status = metaJson(
-    statusWebhook(SAMPLE_PHONE_NUMBER_ID, {
-      id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI4QzVCNjc5MzdBRjQ4QTBGRDgA',
-      status: 'sent',
-      callbackData: encodeCallbackData({
-        key: { tenantId: SAMPLE_PHONE_NUMBER_ID, messageId: SAMPLE_MESSAGE_ID },
-        attempt: 1,
-      }),
-    }),
+    statusWebhook(
+      SAMPLE_PHONE_NUMBER_ID,
+      {
+        id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI4QzVCNjc5MzdBRjQ4QTBGRDgA',
+        status: 'sent',
+        callbackData: encodeCallbackData({
+          key: { tenantId: SAMPLE_PHONE_NUMBER_ID, messageId: SAMPLE_MESSAGE_ID },
+          attempt: 1,
+        }),
+      },
+      sentAtMs + 7_000,
+    ),
   );
   const handshakeQuery = new URLSearchParams({
     'hub.mode': 'subscribe',

@@ -2,8 +2,8 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { botContext } from '../../lambda/domain/bot-context';
-import { defaultBot } from '../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
+import { benchBot } from './bench-bot';
 import { intake, response, targetEnv } from './intake';
 
 /**
@@ -14,6 +14,7 @@ import { intake, response, targetEnv } from './intake';
  * (its default): in Lambda, copies of a message rarely reach the same container.
  */
 const env = targetEnv(process.env);
+const bot = benchBot(process.env);
 const DAY_SECONDS = 86_400;
 const SEND_TIMEOUT_MS = 8_000;
 
@@ -30,7 +31,7 @@ class ReplyNotSentError extends Error {
 
 const replyOnce = makeIdempotent(
   async (message: InboundMessage) => {
-    const [part] = await defaultBot.compose(message, botContext(message, Date.now()));
+    const [part] = await bot.compose(message, botContext(message, Date.now()));
     if (part === undefined) return { noReply: true };
     const result = await env.replies.send({
       tenantId: message.key.tenantId,

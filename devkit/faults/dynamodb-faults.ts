@@ -93,13 +93,18 @@ export function describeCall(commandName: string, input: unknown): DynamoCall {
   const pk = attribute(body.Key, 'pk')?.S ?? attribute(body.Item, 'pk')?.S;
   const numberOf = (value: Attribute | undefined) => (value?.N === undefined ? undefined : Number(value.N));
   switch (commandName) {
-    case 'PutItemCommand':
-      return { operation: 'claim', pk, attempt: numberOf(attribute(body.Item, 'attempt')) };
+    case 'PutItemCommand': {
+      // Queued mode's claim writes the outbox entry: a `queued` record.
+      const operation = attribute(body.Item, 'state')?.S === 'queued' ? 'enqueue' : 'claim';
+      return { operation, pk, attempt: numberOf(attribute(body.Item, 'attempt')) };
+    }
     case 'GetItemCommand':
       return { operation: body.ConsistentRead === true ? 'read' : 'peek', pk, attempt: undefined };
     case 'UpdateItemCommand': {
       const attempt = numberOf(attribute(values, ':attempt'));
       if (attribute(values, ':done')) return { operation: 'confirmSent', pk, attempt };
+      // The worker's lease is the one write fenced on the attempt it observed.
+      if (attribute(values, ':observed')) return { operation: 'lease', pk, attempt };
       const state = attribute(values, ':state')?.S;
       const operation: CalledOperation =
         state === 'done'

@@ -8,6 +8,11 @@ import { sleep } from '../sleep';
  * died (a crash) or was killed (its deadline passed), no port call of it ever returns, so no later
  * line of the handler runs and nothing is cleaned up. A zombie is exempt from the kill: it keeps
  * running past its deadline, like a container the platform failed to stop in time.
+ *
+ * With `deadlineAt` set (the host's `freezeAtDeadline`), the deadline is enforced by the clock, not
+ * only by the host's timer: on a loaded machine a timer fires late, and work answered early (middy's
+ * 500 just before the deadline) has no timer at all. A real Lambda is frozen at its deadline, so
+ * past `deadlineAt` no port call starts or returns.
  */
 export class Invocation {
   private stoppedBy: 'died' | 'killed' | undefined;
@@ -17,6 +22,8 @@ export class Invocation {
   /** Resolves when the invocation dies (the runtime crashed: API Gateway answers 502 at once). */
   readonly died: Promise<void>;
   zombie = false;
+  /** Epoch ms at which Lambda freezes this invocation (set by a host that enforces it; never, if not). */
+  deadlineAt = Number.POSITIVE_INFINITY;
 
   constructor(readonly id: number) {
     this.died = new Promise((resolve) => {
@@ -25,7 +32,7 @@ export class Invocation {
   }
 
   get stopped(): boolean {
-    return this.stoppedBy !== undefined;
+    return this.stoppedBy !== undefined || (!this.zombie && Date.now() >= this.deadlineAt);
   }
 
   die(): void {

@@ -61,17 +61,18 @@ export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec
   });
 }
 
-/** A status webhook as Meta sends it for one of our replies. */
+/** A status webhook as Meta sends it for one of our replies, at `sentAtMs`. */
 export function statusWebhook(
   phoneNumberId: string,
   status: { id: string; status: string; callbackData?: string; errors?: { code: number; title: string }[] },
+  sentAtMs = META_EXAMPLE_SENT_AT_MS + 7_000,
 ) {
   return envelope(phoneNumberId, {
     statuses: [
       {
         id: status.id,
         status: status.status,
-        timestamp: '1749416390',
+        timestamp: String(Math.floor(sentAtMs / 1000)),
         recipient_id: '16505551234',
         ...(status.callbackData ? { biz_opaque_callback_data: status.callbackData } : {}),
         ...(status.errors ? { errors: status.errors } : {}),

@@ -8,6 +8,7 @@ import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
 import type { Ledger } from './ledger';
 import type { FaultPlan } from './plans';
+import { type DyingBatch, diesMidBatch } from './worker-faults';
 
 /** How long a slow Graph answer takes: far past any lease in the storm. */
 export const SLOW_ANSWER_MS = 4_000;
@@ -18,6 +19,14 @@ export interface FaultContext {
   random: Random;
   ledger: Ledger;
   startedAt: number;
+  /** Every storm duration is multiplied by this (a loaded machine needs more than compressed time). */
+  timeScale: number;
+  /** The first attempt that sends: 1 inline; 2 queued (the webhook writes 1, the worker's lease takes 2). */
+  firstAttempt: number;
+  /** Inbound wamids whose 24 h reply window has closed: Graph refuses a reply with 131047. */
+  windowClosed: ReadonlySet<string>;
+  /** Queued mode: records of a stream batch whose invocation is to die mid-batch. */
+  dyingBatches: Map<string, DyingBatch>;
   /** Resolves once record `pk` moved past `attempt` (taken over) or settled; undefined: the attempt seen first. */
   untilTakenOver: (pk: string, attempt: number | undefined) => Promise<void>;
 }
@@ -25,6 +34,14 @@ export interface FaultContext {
 /** Whether a message is one the plan fails permanently at Graph (known up front: terminal, not a miss). */
 export const isPermanent = (ctx: Pick<FaultContext, 'plan' | 'seed'>, messageId: string): boolean =>
   fixedChance(ctx.plan.graph?.permanentMessages ?? 0, ctx.seed, 'permanent', messageId);
+
+/** Whether a message arrives with its 24 h window already closed (known up front: terminal, not a miss). */
+export const isWindowClosed = (ctx: Pick<FaultContext, 'plan' | 'seed'>, messageId: string): boolean =>
+  fixedChance(ctx.plan.window?.closed ?? 0, ctx.seed, 'window-closed', messageId);
+
+/** Whether Graph is down at this moment of the plan (every `everyMs`, for `forMs`). */
+const inOutage = (ctx: FaultContext, outage: { everyMs: number; forMs: number } | undefined): boolean =>
+  outage !== undefined && (Date.now() - ctx.startedAt) % outage.everyMs >= outage.everyMs - outage.forMs;
 
 /** The Graph stub's answer to one request under the plan. */
 export function graphBehaviour(ctx: FaultContext, request: GraphRequest): GraphBehaviour {
@@ -37,15 +54,18 @@ export function graphBehaviour(ctx: FaultContext, request: GraphRequest): GraphB
     ctx.ledger.count(fault);
     return behaviour;
   };
+  if (messageId !== undefined && ctx.windowClosed.has(messageId))
+    return note('graph 131047 (window closed)', { kind: 'error', status: 400, code: 131047 });
+  if (inOutage(ctx, g.outage)) return note('graph down (503)', { kind: 'error', status: 503 });
   if (messageId !== undefined && isPermanent(ctx, messageId))
     return note('graph 131047', { kind: 'error', status: 400, code: 131047 });
-  if (attempt === 1 && fixedChance(g.failFirstAttempt ?? 0, ctx.seed, 'fail-first', messageId))
+  if (attempt === ctx.firstAttempt && fixedChance(g.failFirstAttempt ?? 0, ctx.seed, 'fail-first', messageId))
     return note('graph 500 (first attempt)', { kind: 'error', status: 500, code: 131000 });
   if (fixed(g.hangLost, 'hang-lost')) return note('graph hang, lost', { kind: 'hang' });
   if (fixed(g.hangDelivered, 'hang-delivered'))
     return note('graph hang, delivered', { kind: 'hang', delivered: true });
   if (fixed(g.slow, 'slow'))
-    return note('graph slow answer', { kind: 'accept', answerDelayMs: SLOW_ANSWER_MS });
+    return note('graph slow answer', { kind: 'accept', answerDelayMs: SLOW_ANSWER_MS * ctx.timeScale });
   if (ctx.random.chance(g.error500 ?? 0)) {
     return ctx.random.chance(0.5)
       ? note('graph 500', { kind: 'error', status: 500, code: 131000 })
@@ -86,7 +106,9 @@ export function dynamoFault(
   const fixed = (rate: number | undefined, label: string) =>
     fixedChance(rate ?? 0, ctx.seed, label, call.pk, call.attempt);
   if (invocation && call.pk !== undefined) {
-    if (call.operation === 'claim' && fixed(lambda.zombieClaim, 'zombie-claim'))
+    // A worker's lease is its claim: the same zombie.
+    const claims = call.operation === 'claim' || call.operation === 'lease';
+    if (claims && fixed(lambda.zombieClaim, 'zombie-claim'))
       return { kind: 'pause', ...zombie(ctx, invocation, 'zombie at claim answer', call.pk, call.attempt) };
     if (call.operation === 'complete' && fixed(lambda.dieAfterSend, 'die-after-send')) {
       ctx.ledger.count('lambda died after send');
@@ -94,9 +116,12 @@ export function dynamoFault(
     }
     if (call.operation === 'complete' && fixed(lambda.zombieComplete, 'zombie-complete'))
       return { kind: 'pause', ...zombie(ctx, invocation, 'zombie at completion', call.pk, call.attempt) };
+    if (call.operation === 'complete' && diesMidBatch(ctx, call.pk)) return { kind: 'die' };
   }
   const dynamo = ctx.plan.dynamo;
-  if (call.operation === 'other' || !dynamo?.operations.includes(call.operation)) return undefined;
+  // A plan's `claim` faults hit queued mode's claims too: the webhook's enqueue and the worker's lease.
+  const operation = call.operation === 'enqueue' || call.operation === 'lease' ? 'claim' : call.operation;
+  if (operation === 'other' || !dynamo?.operations.includes(operation)) return undefined;
   const sinceStart = Date.now() - ctx.startedAt;
   if (dynamo.outage && sinceStart % dynamo.outage.everyMs >= dynamo.outage.everyMs - dynamo.outage.forMs) {
     ctx.ledger.count(`dynamodb ${call.operation} outage`);

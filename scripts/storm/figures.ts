@@ -4,6 +4,7 @@ import type { MetaMessage } from '../../devkit/meta/webhook-body';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
 import type { Ledger } from './ledger';
+import type { ReplyMode } from './plans';
 import type { StormRecord } from './storm-table';
 
 /** How an ambiguous send ended: the cases where a later delivery could not know whether the reply left. */
@@ -32,6 +33,9 @@ export interface PlanFigures {
   misses: number;
   terminal: number;
   expectedTerminal: number;
+  /** Terminal records of messages whose 24 h window had closed (counted in `terminal` too). */
+  windowClosed: number;
+  expectedWindowClosed: number;
   ambiguous: AmbiguousFigures;
   dynamoRequests: number;
   dynamoByOperation: Ledger['dynamoRequests'];
@@ -55,9 +59,12 @@ export interface PlanFigures {
 
 export interface PlanFacts {
   plan: string;
+  mode: ReplyMode;
   messages: MetaMessage[];
   /** Messages the plan fails permanently (expected terminal, not misses). */
   permanent: Set<string>;
+  /** Messages that arrive with their 24 h window closed (expected terminal window-closed, not misses). */
+  windowClosed: Set<string>;
   copies: number;
   requests: GraphRequest[];
   accepted: { request: GraphRequest; outboundId: string }[];
@@ -81,7 +88,7 @@ export function planFigures(facts: PlanFacts): PlanFigures {
   const failures: PlanFigures['failures'] = [];
   for (const message of facts.messages) {
     const pk = recordKey({ tenantId: message.tenantId, messageId: message.id });
-    const expected = message.expectsReply && !facts.permanent.has(pk) ? 1 : 0;
+    const expected = message.expectsReply && !isTerminal(facts, pk) ? 1 : 0;
     const replies = repliesByPk.get(pk) ?? 0;
     duplicates += Math.max(0, replies - expected);
     misses += Math.max(0, expected - replies);
@@ -92,7 +99,7 @@ export function planFigures(facts: PlanFacts): PlanFigures {
   }
   const records = new Map(facts.records.map((record) => [record.pk, record]));
   const expectedTerminal = facts.messages.filter(
-    (m) => m.expectsReply && facts.permanent.has(recordKey({ tenantId: m.tenantId, messageId: m.id })),
+    (m) => m.expectsReply && isTerminal(facts, recordKey({ tenantId: m.tenantId, messageId: m.id })),
   ).length;
   const dynamoRequests = facts.ledger.dynamoTotal;
   return {
@@ -106,12 +113,15 @@ export function planFigures(facts: PlanFacts): PlanFigures {
     misses,
     terminal: facts.records.filter((r) => r.state === 'failed').length,
     expectedTerminal,
+    windowClosed: facts.records.filter((r) => r.state === 'failed' && facts.windowClosed.has(r.pk)).length,
+    expectedWindowClosed: facts.windowClosed.size,
     ambiguous: ambiguousFigures(facts, records),
     dynamoRequests,
     dynamoByOperation: facts.ledger.dynamoRequests,
     extraInvocations: facts.meta.nonOkPosts,
     answers: facts.meta.answers,
-    retakenMessages: facts.records.filter((r) => r.attempt > 1).length,
+    // Queued mode's worker leases attempt 2 of a record the webhook wrote as attempt 1.
+    retakenMessages: facts.records.filter((r) => r.attempt > (facts.mode === 'queued' ? 2 : 1)).length,
     unsettled: facts.records.filter((r) => r.state !== 'done' && r.state !== 'failed').length,
     gaveUp: facts.meta.gaveUp,
     zombies: facts.ledger.zombies,
@@ -164,6 +174,8 @@ function ambiguousFigures(facts: PlanFacts, records: Map<string, StormRecord>): 
   }
   return figures;
 }
+
+const isTerminal = (facts: PlanFacts, pk: string) => facts.permanent.has(pk) || facts.windowClosed.has(pk);
 
 function countBy(keys: string[]): Map<string, number> {
   const counts = new Map<string, number>();

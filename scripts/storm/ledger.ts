@@ -8,6 +8,9 @@ export class Ledger {
   readonly ownOutcomeRecorded = new Set<string>();
   /** Records a status webhook moved to done. */
   readonly confirmedByStatus = new Set<string>();
+  /** Queued mode: records whose outbox claim was written, and records a settling write reached. */
+  readonly enqueued = new Set<string>();
+  readonly settled = new Set<string>();
   readonly injected: Record<string, number> = {};
   readonly zombies = { started: 0, resumedAfterTakeover: 0, resumedAfterSettle: 0, resumedAtCap: 0 };
   invocations = 0;
@@ -33,6 +36,22 @@ export class Ledger {
       this.ownOutcomeRecorded.add(`${call.pk}|${call.attempt}`);
     }
     if (call.operation === 'confirmSent') this.confirmedByStatus.add(call.pk);
+    if (call.operation === 'enqueue') this.enqueued.add(call.pk);
+    // done and failed are never left again (before the 8-day expiry): one such write settles for good.
+    if (
+      call.operation === 'complete' ||
+      call.operation === 'markFailed' ||
+      call.operation === 'confirmSent'
+    ) {
+      this.settled.add(call.pk);
+    }
+  }
+
+  /** Outbox claims no write has settled yet: the worker still owes them a reply or a terminal. */
+  unsettledOutbox(): number {
+    let open = 0;
+    for (const pk of this.enqueued) if (!this.settled.has(pk)) open++;
+    return open;
   }
 
   count(fault: string): void {

@@ -1,5 +1,7 @@
 import type { ClaimOperation } from '../../lambda/domain/ports';
 
+export type ReplyMode = 'inline' | 'queued';
+
 /** Rates are probabilities: per Graph request, per claim attempt, or per DynamoDB request, as named. */
 export interface FaultPlan {
   name: string;
@@ -12,7 +14,7 @@ export interface FaultPlan {
     throttle?: number;
     /** Per message: every send fails with 131047 (24 h window closed): a terminal failure. */
     permanentMessages?: number;
-    /** Per message: every send of attempt 1 fails with HTTP 500, so the claim is released. */
+    /** Per message: every send of the first owner (attempt 1 inline, 2 queued) fails with HTTP 500: released. */
     failFirstAttempt?: number;
     /** Per attempt: the reply is delivered at once, the HTTP answer comes after `slowAnswerMs`. */
     slow?: number;
@@ -20,7 +22,29 @@ export interface FaultPlan {
     hangLost?: number;
     /** Per attempt: the request hangs, the reply was delivered. */
     hangDelivered?: number;
+    /** Graph down: every `everyMs`, for `forMs`, every request answers HTTP 503. */
+    outage?: { everyMs: number; forMs: number };
   };
+  /** Queued mode: what the stream mapping does to a batch (see worker-faults.ts). */
+  stream?: {
+    /** Per batch: handed to a second invocation at once. */
+    redeliver?: number;
+    /** Per batch: retried after the worker handled it. */
+    retry?: number;
+    /** Per batch of 2+: the invocation dies once one record settled. */
+    dieMidBatch?: number;
+  };
+  /** Queued mode: what SQS does to a re-drive. */
+  redrive?: {
+    /** Per re-drive: delivered at once, ignoring its delay. */
+    early?: number;
+    /** Per re-drive: delivered twice. */
+    duplicate?: number;
+  };
+  /** Per message: it arrives with its 24 h reply window closed (terminal window-closed, not a miss). */
+  window?: { closed: number };
+  /** The reply modes the plan applies to (default both). */
+  modes?: ReplyMode[];
   lambda?: {
     /** Per attempt: the invocation dies after the claim, before the Graph request leaves. */
     dieBeforeSend?: number;
@@ -96,6 +120,37 @@ export const PLANS: FaultPlan[] = [
     dynamo: { operations: ['release'], throttle: 0.1, outage: OUTAGE },
   },
   {
+    name: 'graph-down',
+    summary: 'Graph down: every call answers 503 for 2 s of every 6 s',
+    graph: { outage: { everyMs: 6_000, forMs: 2_000 } },
+  },
+  {
+    name: 'window-closed',
+    summary: '5 % of messages arrive 30 s short of 24 h old: their reply window closes (expected terminal)',
+    window: { closed: 0.05 },
+  },
+  {
+    name: 'worker-die-mid-batch',
+    summary: '30 % of stream batches: the worker dies once one record settled, the rest cut off anywhere',
+    stream: { dieMidBatch: 0.3 },
+    modes: ['queued'],
+  },
+  {
+    name: 'stream-redeliver',
+    summary: '30 % of stream batches go to two invocations at once; 30 % are retried after success',
+    stream: { redeliver: 0.3, retry: 0.3 },
+    modes: ['queued'],
+  },
+  {
+    name: 'redrive-race',
+    summary:
+      '20 % of first attempts fail at Graph; half the re-drives come at once, 20 % twice; 30 % of batches retried',
+    graph: { failFirstAttempt: 0.2 },
+    redrive: { early: 0.5, duplicate: 0.2 },
+    stream: { retry: 0.3 },
+    modes: ['queued'],
+  },
+  {
     name: 'mixed',
     summary: 'every fault above at once, at lower rates',
     graph: {
@@ -114,6 +169,9 @@ export const PLANS: FaultPlan[] = [
       zombieBeforeSend: 0.01,
       zombieComplete: 0.01,
     },
+    stream: { redeliver: 0.05, retry: 0.05, dieMidBatch: 0.05 },
+    redrive: { early: 0.2, duplicate: 0.05 },
+    window: { closed: 0.02 },
     dynamo: {
       operations: ['claim', 'complete', 'release'],
       throttle: 0.05,
@@ -129,6 +187,8 @@ export const PLANS: FaultPlan[] = [
       'README "Ambiguous sends": a status later than the grace cannot stop the guarded resend',
   },
 ];
+
+export const appliesTo = (plan: FaultPlan, mode: ReplyMode): boolean => plan.modes?.includes(mode) ?? true;
 
 export function planNamed(name: string): FaultPlan {
   const plan = PLANS.find((p) => p.name === name);

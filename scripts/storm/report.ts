@@ -1,34 +1,36 @@
 import type { PlanFigures } from './figures';
-import type { FaultPlan } from './plans';
+import type { FaultPlan, ReplyMode } from './plans';
 
 const perMessage = (n: number, messages: number) => (messages === 0 ? '0' : (n / messages).toFixed(2));
 
 /** The published table: one row per plan, Markdown so it pastes into docs/RELIABILITY.md as is. */
-export function summaryTable(rows: { plan: FaultPlan; figures: PlanFigures }[]): string {
+export function summaryTable(rows: { plan: FaultPlan; mode: ReplyMode; figures: PlanFigures }[]): string {
   const header = [
     'plan',
+    'mode',
     'messages',
     'deliveries',
     'replies',
     'duplicates',
     'misses',
-    'terminal',
+    'terminal (window closed)',
     'ambiguous: settled by status / resent, first lost / resent, first delivered / open',
     'DynamoDB req/msg',
     'extra invocations',
   ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const { plan, figures: f } of rows) {
+  for (const { plan, mode, figures: f } of rows) {
     const a = f.ambiguous;
     lines.push(
       `| ${[
         plan.expectsDuplicates ? `${plan.name} *` : plan.name,
+        mode,
         f.messages,
         `${f.deliveries} (${f.copies} copies)`,
         f.replies,
         f.duplicates,
         f.misses,
-        f.terminal,
+        `${f.terminal} (${f.windowClosed})`,
         `${a.total}: ${a.confirmedByStatus} / ${a.resentNotDelivered} / ${a.resentDelivered} / ${a.open}`,
         perMessage(f.dynamoRequests, f.messages),
         f.extraInvocations,
@@ -39,18 +41,22 @@ export function summaryTable(rows: { plan: FaultPlan; figures: PlanFigures }[]):
 }
 
 /** The per-plan detail behind a row: what was injected, how Meta was answered, where requests went. */
-export function planDetail(plan: FaultPlan, f: PlanFigures & { load: [number, number] }): string {
+export function planDetail(
+  plan: FaultPlan,
+  mode: ReplyMode,
+  f: PlanFigures & { load: [number, number] },
+): string {
   const list = (record: Record<string, number | undefined>) =>
     Object.entries(record)
       .map(([name, n]) => `${name} ${n}`)
       .join(', ') || 'none';
   const zombies = f.zombies;
   return [
-    `### ${plan.name}: ${plan.summary}`,
+    `### ${plan.name} (${mode}): ${plan.summary}`,
     `- injected: ${list(f.injected)}`,
     `- Meta: ${f.posts} POSTs; answers ${list(f.answers)}; gave up ${f.gaveUp}${f.finished ? '' : '; DID NOT FINISH'}`,
     `- DynamoDB requests: ${f.dynamoRequests} (${list(f.dynamoByOperation)})`,
-    `- records: ${f.retakenMessages} needed more than one claim; ${f.unsettled} unsettled; terminal ${f.terminal} of ${f.expectedTerminal} expected`,
+    `- records: ${f.retakenMessages} needed more than one claim; ${f.unsettled} unsettled; terminal ${f.terminal} of ${f.expectedTerminal} expected (window closed ${f.windowClosed} of ${f.expectedWindowClosed})`,
     ...(zombies.started > 0
       ? [
           `- zombies: ${zombies.started}; resumed after takeover ${zombies.resumedAfterTakeover}, after settle ${zombies.resumedAfterSettle}, at cap ${zombies.resumedAtCap}`,
@@ -72,6 +78,8 @@ export function verdict(plan: FaultPlan, f: PlanFigures): string[] {
   if (f.misses > 0) problems.push(`${f.misses} misses`);
   if (f.terminal !== f.expectedTerminal)
     problems.push(`terminal ${f.terminal}, expected ${f.expectedTerminal}`);
+  if (f.windowClosed !== f.expectedWindowClosed)
+    problems.push(`window closed ${f.windowClosed}, expected ${f.expectedWindowClosed}`);
   if (f.unsettled > 0) problems.push(`${f.unsettled} unsettled records`);
   if (f.gaveUp > 0) problems.push(`Meta gave up ${f.gaveUp} times`);
   if (f.handlerThrew > 0) problems.push(`handler threw ${f.handlerThrew} times`);

@@ -1,19 +1,27 @@
 import { loadavg } from 'node:os';
+import type { ProtocolMutant } from '../../devkit/faults/protocol-mutants';
 import { type CopyShape, planCopies, scheduleMessage } from '../../devkit/meta/copies';
 import { META_DEFAULTS } from '../../devkit/meta/delivery-policy';
 import { MetaDelivery } from '../../devkit/meta/meta-delivery';
+import { metaJson } from '../../devkit/meta/meta-json';
 import { scheduleStatuses } from '../../devkit/meta/status-webhooks';
 import { type MetaMessage, webhookBody } from '../../devkit/meta/webhook-body';
 import { type Random, seededRandom } from '../../devkit/random';
 import { decodeCallbackData } from '../../lambda/domain/callback-data';
 import { recordKey } from '../../lambda/domain/messages';
-import { isPermanent } from './faults';
+import { isRecord } from '../../lambda/json-object';
+import { isPermanent, isWindowClosed } from './faults';
 import { type PlanFigures, planFigures } from './figures';
-import type { FaultPlan } from './plans';
-import { type StormTiming, startStormApp } from './storm-app';
+import type { FaultPlan, ReplyMode } from './plans';
+import { STORM_TIMING, type StormTiming, startStormApp } from './storm-app';
+import { scaledTiming } from './storm-parts';
 
 export interface StormOptions {
   endpoint: string;
+  /** The reply mode under test (default inline). */
+  mode?: ReplyMode;
+  /** A deliberately broken protocol: the plan must then show duplicates. */
+  mutant?: ProtocolMutant;
   messages: number;
   seed: number;
   /** First copies arrive spread over messages x this many ms. */
@@ -21,6 +29,8 @@ export interface StormOptions {
   timing?: StormTiming;
   /** The plan gives up (and says so) after this long. */
   timeoutMs?: number;
+  /** Multiplies every storm duration: invocation time, leases, graces, slow answers, late statuses. */
+  timeScale?: number;
 }
 
 const TENANTS = ['106540352242922', '107655329872345'];
@@ -45,14 +55,23 @@ export async function runPlan(
 ): Promise<PlanFigures & { load: [number, number] }> {
   const random = seededRandom(options.seed);
   const messages = stormMessages(options.messages, random);
-  const statusShape = { ...STATUS_SHAPE, sentAfterMs: plan.statusDelayMs ?? STATUS_SHAPE.sentAfterMs };
+  const scale = options.timeScale ?? 1;
+  const lateStatus = plan.statusDelayMs?.map((ms) => ms * scale) as [number, number] | undefined;
+  const statusShape = { ...STATUS_SHAPE, sentAfterMs: lateStatus ?? STATUS_SHAPE.sentAfterMs };
+  const windowClosed = new Set(
+    messages.filter((m) => isWindowClosed({ plan, seed: options.seed }, m.id)).map((m) => m.id),
+  );
   let meta: MetaDelivery | undefined;
   const app = await startStormApp({
     endpoint: options.endpoint,
     plan,
     seed: options.seed,
     random,
-    ...(options.timing ? { timing: options.timing } : {}),
+    mode: options.mode ?? 'inline',
+    windowClosed,
+    ...(options.mutant ? { mutant: options.mutant } : {}),
+    timing: scaledTiming(options.timing ?? STORM_TIMING, scale),
+    timeScale: scale,
     // Meta's status webhooks for every reply Graph accepted, echoing biz_opaque_callback_data.
     onAccepted: (request, outboundId) => {
       if (meta === undefined) return;
@@ -68,7 +87,8 @@ export async function runPlan(
     },
   });
   meta = new MetaDelivery(
-    (post) => app.invoke(webhookBody(post.items, Math.floor(Date.now() / 1000))),
+    (post) =>
+      app.invoke(withClosedWindows(webhookBody(post.items, Math.floor(Date.now() / 1000)), windowClosed)),
     random,
     META_DEFAULTS,
     ({ items, number: post }, answer) => {
@@ -91,7 +111,7 @@ export async function runPlan(
   const copies = scheduleCopies(meta, messages, random, options.arrivalGapMs ?? 40);
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
-  const finished = await meta.run(() => app.idle(), options.timeoutMs ?? 120_000);
+  const finished = await meta.run(() => app.idle(), options.timeoutMs ?? 120_000 * scale);
   const durationMs = Date.now() - started;
   const load: [number, number] = [loadBefore, loadavg()[0] ?? 0];
   const records = await app.records();
@@ -99,7 +119,13 @@ export async function runPlan(
 
   const facts = {
     plan: plan.name,
+    mode: options.mode ?? 'inline',
     messages,
+    windowClosed: new Set(
+      messages
+        .filter((m) => m.expectsReply && windowClosed.has(m.id))
+        .map((m) => recordKey({ tenantId: m.tenantId, messageId: m.id })),
+    ),
     permanent: new Set(
       messages
         .filter((m) => isPermanent({ plan, seed: options.seed }, m.id))
@@ -156,4 +182,25 @@ function scheduleCopies(meta: MetaDelivery, messages: MetaMessage[], random: Ran
     scheduleMessage(meta, message, arrival, copies);
   }
   return deliveries;
+}
+
+/** How old a window-closed message is: 30 s short of 24 h, inside the worker's one-minute margin. */
+const CLOSED_WINDOW_AGE_S = 24 * 3_600 - 30;
+
+/** The body with the messages of `closed` dated so that their 24 h reply window has (just) closed. */
+function withClosedWindows(body: string, closed: ReadonlySet<string>): string {
+  if (closed.size === 0) return body;
+  const parsed: unknown = JSON.parse(body);
+  const old = String(Math.floor(Date.now() / 1000) - CLOSED_WINDOW_AGE_S);
+  const entries = isRecord(parsed) && Array.isArray(parsed.entry) ? parsed.entry : [];
+  for (const entry of entries) {
+    for (const change of isRecord(entry) && Array.isArray(entry.changes) ? entry.changes : []) {
+      const value = isRecord(change) && isRecord(change.value) ? change.value : {};
+      for (const message of Array.isArray(value.messages) ? value.messages : []) {
+        if (isRecord(message) && typeof message.id === 'string' && closed.has(message.id))
+          message.timestamp = old;
+      }
+    }
+  }
+  return metaJson(parsed);
 }

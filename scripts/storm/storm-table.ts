@@ -13,16 +13,17 @@ export interface StormRecord {
   state: string;
   attempt: number;
   outboundId?: string;
+  errorCode?: number;
 }
 
 /**
  * The storm's own view of a plan's table, through a client of its own: no faults, and its
  * requests are not counted against the handler.
  */
-export async function stormTable(endpoint: string, planName: string) {
+export async function stormTable(endpoint: string, planName: string, options: { stream?: boolean } = {}) {
   const tableName = `storm-${planName}-${randomUUID()}`;
   const admin = localDynamoDbClient(endpoint);
-  await createClaimTable(admin, tableName);
+  await createClaimTable(admin, tableName, options);
 
   const read = (pk: string) => readRawItem(admin, tableName, pk);
 
@@ -64,6 +65,7 @@ export async function stormTable(endpoint: string, planName: string) {
             pk: String(record.pk),
             state: String(record.state),
             attempt: Number(record.attempt),
+            ...(typeof record.errorCode === 'number' ? { errorCode: record.errorCode } : {}),
             ...(typeof record.outboundId === 'string' ? { outboundId: record.outboundId } : {}),
           });
         }

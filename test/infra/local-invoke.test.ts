@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/config/env-names';
-import { FUNCTION_LOGICAL_ID, STACK_ID } from '../../lib/identifiers';
+import { FUNCTION_LOGICAL_ID, REDRIVE_LOGICAL_ID, STACK_ID, WORKER_LOGICAL_ID } from '../../lib/identifiers';
 import {
   type FunctionAsset,
   findFunctionAsset,
   invokeLocally,
+  type LocalFunction,
   type LocalRun,
   resolveEnvironment,
 } from '../../scripts/invoke-asset';
+import { queuedEvents } from '../../scripts/queued-sample-events';
 import {
   LOCAL_CREDENTIALS,
   SAMPLE_CHALLENGE,
@@ -22,6 +24,21 @@ import {
 } from '../../scripts/sample-events';
 
 const run = promisify(execFile);
+// One synth for the file (the real CLI, offline, as the README tells users to run it): it takes a minute on a busy machine.
+let synth: Promise<string> | undefined;
+const synthesizedTemplate = (): Promise<string> => {
+  synth ??= (async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'whatsapp-once-cdk-out-'));
+    await run(
+      join('node_modules', '.bin', 'cdk'),
+      ['synth', '--quiet', '-c', 'localInvoke=true', '--output', outdir],
+      { env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } },
+    );
+    return join(outdir, `${STACK_ID}.template.json`);
+  })();
+  return synth;
+};
+const SYNTH_HOOK_MS = 300_000;
 const envVarsFile = (): unknown => JSON.parse(readFileSync(join('events', 'env-vars.json'), 'utf8'));
 
 describe('resolveEnvironment (the env-vars rules of sam local invoke)', () => {
@@ -61,25 +78,15 @@ describe('the synthesized asset, run like sam local invoke would', () => {
   let local: LocalRun;
 
   beforeAll(async () => {
-    // The real CLI, offline, as the README tells users to run it.
-    const outdir = mkdtempSync(join(tmpdir(), 'whatsapp-once-cdk-out-'));
-    await run(
-      join('node_modules', '.bin', 'cdk'),
-      ['synth', '--quiet', '-c', 'localInvoke=true', '--output', outdir],
-      {
-        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      },
-    );
-    templatePath = join(outdir, `${STACK_ID}.template.json`);
+    templatePath = await synthesizedTemplate();
     asset = findFunctionAsset(templatePath);
     const environment = resolveEnvironment(asset, envVarsFile());
-    const events = sampleEvents(LOCAL_CREDENTIALS);
+    const events = sampleEvents(LOCAL_CREDENTIALS, Date.now() - 5_000);
     local = await invokeLocally({
-      asset,
-      variables: environment.variables,
+      functions: [{ asset, variables: environment.variables }],
       events: SAMPLE_EVENT_FILES.map((file) => ({ name: file, event: events[file] })),
     });
-  });
+  }, SYNTH_HOOK_MS);
 
   it('declares every variable of events/env-vars.json, so SAM applies all of them', () => {
     const environment = resolveEnvironment(asset, envVarsFile());
@@ -117,5 +124,81 @@ describe('the synthesized asset, run like sam local invoke would', () => {
       authorization: `Bearer ${LOCAL_CREDENTIALS.accessToken}`,
       body: { text: { body: 'Hello! How can I assist you today?' } },
     });
+  });
+});
+
+describe('the queued-mode bundles, run like sam local invoke would', () => {
+  // Meta's example date: far past the 24-hour window, as a committed event becomes a day after `npm run events`.
+  const STALE_SENT_AT_MS = 1_749_416_383_000;
+  let functions: LocalFunction[];
+  const functionOf = (templatePath: string, logicalId: string, extra: Record<string, string> = {}) => {
+    const asset = findFunctionAsset(templatePath, logicalId);
+    return { asset, variables: { ...resolveEnvironment(asset, envVarsFile()).variables, ...extra } };
+  };
+
+  beforeAll(async () => {
+    const templatePath = await synthesizedTemplate();
+    functions = [
+      functionOf(templatePath, FUNCTION_LOGICAL_ID, { [ENV.replyMode]: 'queued' }),
+      functionOf(templatePath, WORKER_LOGICAL_ID),
+      functionOf(templatePath, REDRIVE_LOGICAL_ID),
+    ];
+  }, SYNTH_HOOK_MS);
+
+  it('queues at the webhook, replies once from the worker, and finds it settled at the re-drive', async () => {
+    const notes: string[] = [];
+    const stale = queuedEvents(STALE_SENT_AT_MS);
+    const local = await invokeLocally({
+      functions,
+      events: [
+        { name: 'text', event: sampleEvents(LOCAL_CREDENTIALS, Date.now() - 5_000)['text-message.json'] },
+        { name: 'stream', event: stale['worker-stream-queued.json'] },
+        { name: 'redrive', event: stale['redrive-message.json'] },
+      ],
+      onNote: (line) => notes.push(line),
+    });
+
+    expect(
+      local.invocations.map((invocation) =>
+        invocation.kind === 'result' ? invocation.result : invocation.error,
+      ),
+    ).toEqual([
+      expect.objectContaining({ statusCode: 200 }),
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+    ]);
+    expect(local.graphRequests.map((request) => request.inReplyTo)).toEqual([SAMPLE_MESSAGE_ID]);
+    expect(notes).toContainEqual(
+      expect.stringMatching(/^stream: its message is \d+ h old, .*re-dated to now/),
+    );
+    expect(local.redrivesQueued).toBe(0);
+  });
+
+  it('runs a stream event alone on the claim the webhook would have written; kept stale, it ends window-closed', async () => {
+    const notes: string[] = [];
+    const event = queuedEvents(STALE_SENT_AT_MS)['worker-stream-queued.json'];
+    const local = await invokeLocally({
+      functions,
+      events: [{ name: 'stream', event }],
+      onNote: (line) => notes.push(line),
+      keepTimestamps: true,
+    });
+
+    expect(local.invocations[0]).toMatchObject({ kind: 'result', result: { batchItemFailures: [] } });
+    expect(local.graphRequests).toEqual([]);
+    expect(notes).toEqual([
+      expect.stringMatching(/past the 24-hour reply window \(kept: expect window-closed\)/),
+      'stream: wrote the queued claim the webhook would have written (1)',
+    ]);
+  });
+
+  it('runs a re-drive alone and replies, the record at the attempt the message observed', async () => {
+    const local = await invokeLocally({
+      functions,
+      events: [{ name: 'redrive', event: queuedEvents(Date.now() - 5_000)['redrive-message.json'] }],
+    });
+
+    expect(local.invocations[0]).toMatchObject({ kind: 'result', result: { batchItemFailures: [] } });
+    expect(local.graphRequests).toHaveLength(1);
   });
 });

@@ -37,9 +37,19 @@ const SIGNED = [
 const committed = (file: string): unknown => JSON.parse(readFileSync(join('events', file), 'utf8'));
 const envVars = () => samEnvVars(LOCAL_CREDENTIALS, DOCKER_HOST_ENDPOINTS).Parameters;
 
+/** `npm run events` dates the sample message when it runs: the committed files carry that date. */
+function committedSentAtMs(): number {
+  const event = committed('text-message.json') as { body: string };
+  const timestamp = JSON.parse(event.body).entry[0].changes[0].value.messages[0].timestamp;
+  return Number(timestamp) * 1000;
+}
+const SENT_AT_MS = committedSentAtMs();
+
 describe('events/', () => {
   it.each(SAMPLE_EVENT_FILES)('%s is what npm run events generates', (file) => {
-    expect(committed(file)).toEqual(JSON.parse(JSON.stringify(sampleEvents(LOCAL_CREDENTIALS)[file])));
+    expect(committed(file)).toEqual(
+      JSON.parse(JSON.stringify(sampleEvents(LOCAL_CREDENTIALS, SENT_AT_MS)[file])),
+    );
   });
 
   it('env-vars.json is what npm run events generates', () => {
@@ -50,7 +60,7 @@ describe('events/', () => {
   });
 
   it.each(SIGNED)('%s is signed with the app secret of env-vars.json', (file) => {
-    const event = sampleEvents(LOCAL_CREDENTIALS)[file];
+    const event = sampleEvents(LOCAL_CREDENTIALS, SENT_AT_MS)[file];
     const check = checkSignature(
       Buffer.from(event.body ?? ''),
       event.headers[SIGNATURE_HEADER],
@@ -60,7 +70,7 @@ describe('events/', () => {
   });
 
   it('bad-signature.json carries the same body with a signature that does not verify', () => {
-    const events = sampleEvents(LOCAL_CREDENTIALS);
+    const events = sampleEvents(LOCAL_CREDENTIALS, SENT_AT_MS);
     const bad = events['bad-signature.json'];
     expect(bad.body).toBe(events['text-message.json'].body);
     expect(
@@ -69,16 +79,16 @@ describe('events/', () => {
   });
 
   it('the handshake carries the verify token of env-vars.json, on the webhook path', () => {
-    const handshake = sampleEvents(LOCAL_CREDENTIALS)['handshake.json'];
+    const handshake = sampleEvents(LOCAL_CREDENTIALS, SENT_AT_MS)['handshake.json'];
     expect(new URLSearchParams(handshake.rawQueryString).get('hub.verify_token')).toBe(
       envVars()[ENV.verifyToken],
     );
-    for (const event of Object.values(sampleEvents(LOCAL_CREDENTIALS)))
+    for (const event of Object.values(sampleEvents(LOCAL_CREDENTIALS, SENT_AT_MS)))
       expect(event.rawPath).toBe(WEBHOOK_PATH);
   });
 
   it('the repeated delivery has the same bytes and signature but its own request id', () => {
-    const events = sampleEvents(LOCAL_CREDENTIALS);
+    const events = sampleEvents(LOCAL_CREDENTIALS, SENT_AT_MS);
     const [first, again] = [events['text-message.json'], events['text-message-again.json']];
     expect(again.body).toBe(first.body);
     expect(again.headers[SIGNATURE_HEADER]).toBe(first.headers[SIGNATURE_HEADER]);
@@ -87,11 +97,11 @@ describe('events/', () => {
 });
 
 describe('events/ for the queued-mode functions', () => {
-  const stream = () => queuedEvents()['worker-stream-queued.json'];
-  const sqs = () => queuedEvents()['redrive-message.json'];
+  const stream = () => queuedEvents(SENT_AT_MS)['worker-stream-queued.json'];
+  const sqs = () => queuedEvents(SENT_AT_MS)['redrive-message.json'];
 
   it.each(QUEUED_EVENT_FILES)('%s is what npm run events generates', (file) => {
-    expect(committed(file)).toEqual(JSON.parse(JSON.stringify(queuedEvents()[file])));
+    expect(committed(file)).toEqual(JSON.parse(JSON.stringify(queuedEvents(SENT_AT_MS)[file])));
   });
 
   it("carries a queued claim of the sample message that passes the worker mapping's filter", () => {
