@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_SCHEMA } from '../config/table-schema';
-import type { ClaimRecord, ClaimState, OutboxEntry } from '../domain/claim-record';
+import type { ClaimRecord, ClaimState, OutboxEntry, StoredAnswer } from '../domain/claim-record';
 import { ClaimStoreError } from '../domain/claim-store-error';
 import type { ClaimOperation } from '../domain/ports';
 import { decodeInbound } from './stored-inbound';
@@ -24,6 +24,8 @@ export const OUTBOX_ATTRIBUTES = {
   msgTimestamp: 'msgTimestamp',
   queuedAt: 'queuedAt',
 } as const;
+/** A stored multi-part answer (JSON text) and how many of its parts are recorded as sent. */
+export const PARTS_ATTRIBUTES = { parts: 'parts', partsSent: 'partsSent' } as const;
 /** What a settled record must not keep. */
 export const CONTENT_ATTRIBUTES = [
   OUTBOX_ATTRIBUTES.replyTo,
@@ -31,6 +33,8 @@ export const CONTENT_ATTRIBUTES = [
   OUTBOX_ATTRIBUTES.inbound,
   OUTBOX_ATTRIBUTES.text,
   OUTBOX_ATTRIBUTES.msgTimestamp,
+  // The bot's answer quotes the user as often as not.
+  PARTS_ATTRIBUTES.parts,
 ];
 
 export const removeClause = (names: string[]): string =>
@@ -53,7 +57,7 @@ const STATES: readonly ClaimState[] = ['queued', 'claimed', 'unknown', 'released
 
 /** Validates a stored item; anything unexpected is a store error of the operation that read it, never a guess. */
 export function toRecord(item: Record<string, unknown>, operation: ClaimOperation): ClaimRecord {
-  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
+  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt, partsSent } = item;
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
   const validState = STATES.find((known) => known === state);
   if (
@@ -75,7 +79,19 @@ export function toRecord(item: Record<string, unknown>, operation: ClaimOperatio
     errorCode: typeof errorCode === 'number' ? errorCode : undefined,
     claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
     outbox: outboxOf(item),
+    parts: partsOf(item, operation),
+    partsSent: typeof partsSent === 'number' ? partsSent : undefined,
   };
+}
+
+function partsOf(item: Record<string, unknown>, operation: ClaimOperation): StoredAnswer | undefined {
+  const text = item[PARTS_ATTRIBUTES.parts];
+  if (text === undefined) return undefined;
+  const parts: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
+  if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'object' && part !== null)) {
+    throw new ClaimStoreError(operation, { cause: new Error('stored answer has an unexpected shape') });
+  }
+  return parts as StoredAnswer;
 }
 
 /** The reply's inputs, when the record carries them (queued mode, until settled). */

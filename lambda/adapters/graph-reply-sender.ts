@@ -1,4 +1,4 @@
-import type { OutboundReply, ReplySender, SendResult } from '../domain/ports';
+import type { OutboundReply, ReadReceipt, ReadReceiptResult, ReplySender, SendResult } from '../domain/ports';
 import { partProblem } from '../domain/reply-limits';
 import { isRecord } from '../json-object';
 import { classifyGraphError, EXPIRED_TOKEN_CODE, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
@@ -56,6 +56,39 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
       const errorClass = classifyGraphError(response.status, code);
       return errorClass === 'ambiguous' ? { kind: 'ambiguous', detail } : { kind: errorClass, code, detail };
     },
+
+    async markRead(receipt: ReadReceipt): Promise<ReadReceiptResult> {
+      const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(receipt.tenantId)}/messages`;
+      try {
+        const response = await fetchImpl(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${await options.accessToken()}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(readReceiptBody(receipt)),
+          signal: AbortSignal.timeout(receipt.timeoutMs),
+        });
+        await response.body?.cancel();
+        return response.ok ? 'ok' : 'failed';
+      } catch {
+        // Timeout, refused connection, no token: the reply goes on without the receipt.
+        return 'failed';
+      }
+    },
+  };
+}
+
+/**
+ * Meta's "Mark messages as read" body, plus `typing_indicator` for "Typing indicators" (shown until
+ * the reply, at most 25 s; Meta asks to show it only when a reply follows, which the owner's does).
+ */
+export function readReceiptBody(receipt: Pick<ReadReceipt, 'messageId' | 'typing'>) {
+  return {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: receipt.messageId,
+    ...(receipt.typing ? { typing_indicator: { type: 'text' } } : {}),
   };
 }
 

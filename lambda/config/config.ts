@@ -158,6 +158,11 @@ function readConfig(reader: Reader, problems: string[]): Config {
   if (logContent !== 'true' && logContent !== 'false') {
     problems.push(`${ENV.logMessageContent} must be "true" or "false"`);
   }
+  const flag = (name: string): boolean => {
+    const value = read(name) ?? 'false';
+    if (value !== 'true' && value !== 'false') problems.push(`${name} must be "true" or "false"`);
+    return value === 'true';
+  };
 
   return {
     tableName: tableName ?? '',
@@ -179,6 +184,8 @@ function readConfig(reader: Reader, problems: string[]): Config {
       sendTimeoutMs: integer(ENV.sendTimeoutMs, DEFAULTS.sendTimeoutMs, 100, 25_000),
       sendMaxAttempts: integer(ENV.sendMaxAttempts, DEFAULTS.sendMaxAttempts, 1, 10),
       staleAfterSeconds: integer(ENV.staleAfterSeconds, DEFAULTS.staleAfterSeconds, 0, 24 * 3_600),
+      markAsRead: flag(ENV.markAsRead),
+      typingIndicator: flag(ENV.typingIndicator),
     },
     defaultRemainingMs: integer(ENV.defaultRemainingMs, DEFAULTS.defaultRemainingMs, 1_000, 900_000),
     forwardUrl,

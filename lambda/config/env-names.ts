@@ -37,6 +37,10 @@ export const ENV = {
   botSecret: 'BOT_SECRET',
   /** A message older than this (but inside the 24 h window) is `stale` in the bot's context. */
   staleAfterSeconds: 'STALE_AFTER_SECONDS',
+  /** 'true': the owner marks each message read (Graph `status: read`) before composing. Default 'false'. */
+  markAsRead: 'MARK_AS_READ',
+  /** 'true': the same request shows the typing indicator until the reply. Default 'false'. */
+  typingIndicator: 'TYPING_INDICATOR',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

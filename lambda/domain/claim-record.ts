@@ -1,4 +1,4 @@
-import type { BotUser, InboundContent, Referral } from './bot';
+import type { BotUser, InboundContent, Referral, ReplyPart } from './bot';
 
 /**
  * queued   - queued mode: the webhook wrote the claim and the reply's inputs (the outbox entry); no
@@ -41,7 +41,17 @@ export interface ClaimRecord {
   claimedAt?: number | undefined;
   /** Queued mode: the reply's inputs, until the record is settled. */
   outbox?: OutboxEntry | undefined;
+  /**
+   * A multi-part answer, stored by its owner before the first part is sent (single-part answers are
+   * not stored). A new owner resumes it at `partsSent` and never composes again. Removed once settled.
+   */
+  parts?: StoredAnswer | undefined;
+  /** How many parts of `parts` are recorded as sent (by their owner, or by a part's status). */
+  partsSent?: number | undefined;
 }
+
+/** The parts of a stored answer, as the bot returned them. */
+export type StoredAnswer = readonly ReplyPart[];
 
 /** Identifies one owner of one attempt; every write after the claim is conditioned on it. */
 export interface Fence {
@@ -52,6 +62,11 @@ export interface Fence {
 export interface NewClaim extends Fence {
   leaseUntil: number;
   expiresAt: number;
+  /**
+   * The record this claim takes over holds a stored answer: the claim is then an update that keeps
+   * `parts` and `partsSent` (TAKEOVER_CONDITION), not a put that would replace them.
+   */
+  keepParts?: boolean;
 }
 
 /** Queued mode's claim: no owner and no lease yet, the reply's inputs instead. */
@@ -59,6 +74,8 @@ export interface NewQueuedClaim {
   attempt: number;
   expiresAt: number;
   outbox: OutboxEntry;
+  /** As NewClaim's: take over a record holding a stored answer without dropping it. */
+  keepParts?: boolean;
 }
 
 /** The worker's lease on a record, fenced on the attempt its trigger observed. */

@@ -27,6 +27,8 @@ async function claimAsOutbox(
 ): Promise<MessageOutcome> {
   const { key } = message;
   let attempt = 1;
+  // A record holding a stored answer (a worker's, released) is taken over keeping it.
+  let keepParts = false;
   for (let round = 0; round < MAX_ENQUEUE_ROUNDS; round++) {
     const now = deps.clock.now();
     const clock = { nowMs: now, takeoverBeforeMs: now - deps.tuning.takeoverGraceMs };
@@ -45,6 +47,7 @@ async function claimAsOutbox(
           msgTimestamp: message.timestamp ?? epochSeconds(now),
           queuedAt: now,
         },
+        keepParts,
       },
       clock,
     );
@@ -63,6 +66,7 @@ async function claimAsOutbox(
     }
     // Released or lease-over (inline mode's leftovers, or a worker's), expired, or gone: claim again.
     attempt = current ? current.attempt + 1 : 1;
+    keepParts = current?.parts !== undefined && current.expiresAt >= epochSeconds(now);
   }
   return retryLater('contended');
 }

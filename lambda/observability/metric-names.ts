@@ -27,5 +27,6 @@ export const METRIC = {
   redrivesScheduled: 'RedrivesScheduled',
   redriveFailures: 'RedriveFailures',
   windowClosed: 'ReplyWindowClosed',
+  readReceiptsFailed: 'ReadReceiptsFailed',
   triggersRejected: 'TriggersRejected',
 } as const;

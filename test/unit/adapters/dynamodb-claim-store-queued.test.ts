@@ -224,11 +224,14 @@ describe('settled records keep no message content', () => {
     ddb.on(UpdateCommand).resolves({});
     await write();
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.UpdateExpression).toMatch(/ REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp$/);
+    expect(input?.UpdateExpression).toMatch(
+      / REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp, #parts$/,
+    );
     expect(input?.ExpressionAttributeNames).toMatchObject({
       '#inbound': 'inbound',
       '#text': 'text',
       '#replyTo': 'replyTo',
+      '#parts': 'parts',
     });
   });
 });

@@ -153,7 +153,7 @@ describe('DynamoDbClaimStore fenced writes', () => {
       // The first proof of a send is kept: a status may have recorded it before this completion.
       // A settled record keeps no message content (queued mode's outbox attributes).
       UpdateExpression:
-        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp',
+        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp, #parts',
       ConditionExpression: '#owner = :owner AND #attempt = :attempt',
       ExpressionAttributeNames: {
         '#owner': 'owner',
@@ -166,6 +166,7 @@ describe('DynamoDbClaimStore fenced writes', () => {
         '#inbound': 'inbound',
         '#text': 'text',
         '#msgTimestamp': 'msgTimestamp',
+        '#parts': 'parts',
       },
       ExpressionAttributeValues: {
         ':owner': 'owner-1',

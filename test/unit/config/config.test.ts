@@ -57,9 +57,19 @@ describe('parseConfig', () => {
     ['SEND_MAX_ATTEMPTS', '0'],
     ['LEASE_SAFETY_MS', '-1'],
     ['LOG_MESSAGE_CONTENT', 'yes'],
+    ['MARK_AS_READ', 'yes'],
+    ['TYPING_INDICATOR', '1'],
     ['GRAPH_API_BASE_URL', 'not a url'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf({ ...BASE, [name]: value })).toHaveLength(1);
+  });
+
+  it('reads MARK_AS_READ and TYPING_INDICATOR, both off by default', () => {
+    expect(parseConfig(BASE).protocol).toMatchObject({ markAsRead: false, typingIndicator: false });
+    expect(parseConfig({ ...BASE, MARK_AS_READ: 'true', TYPING_INDICATOR: 'true' }).protocol).toMatchObject({
+      markAsRead: true,
+      typingIndicator: true,
+    });
   });
 
   it('refuses a secret id mixed with secret variables', () => {

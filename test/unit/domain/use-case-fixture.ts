@@ -3,7 +3,13 @@ import type { InboundContent } from '../../../lambda/domain/bot';
 import { defaultBot } from '../../../lambda/bots/default-bot';
 import { type InboundMessage, textOf, typeOf } from '../../../lambda/domain/messages';
 import { ownerPace } from '../../../lambda/domain/owner-pace';
-import type { AnswerDeps, OutboundReply, SendResult } from '../../../lambda/domain/ports';
+import type {
+  AnswerDeps,
+  OutboundReply,
+  ReadReceipt,
+  ReadReceiptResult,
+  SendResult,
+} from '../../../lambda/domain/ports';
 import type { ProtocolTuning } from '../../../lambda/domain/tuning';
 import { FakeClock } from '../../support/fake-clock';
 import { InMemoryClaimStore } from '../../support/in-memory-claim-store';
@@ -45,6 +51,8 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
   const observer = recordingObserver();
   const sent: OutboundReply[] = [];
   const script: SendResult[] = [];
+  const receipts: ReadReceipt[] = [];
+  let receiptResult: ReadReceiptResult = 'ok';
   let owners = 0;
   let onSend: ((reply: OutboundReply) => Promise<void> | void) | undefined;
   const deps: AnswerDeps = {
@@ -61,6 +69,10 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
         await onSend?.(reply);
         return script.shift() ?? { kind: 'sent', outboundId: `wamid.out-${sent.length}` };
       },
+      async markRead(receipt) {
+        receipts.push(receipt);
+        return receiptResult;
+      },
     },
   };
   return {
@@ -69,6 +81,10 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
     claims,
     observer,
     sent,
+    receipts,
+    failReceipts: () => {
+      receiptResult = 'failed';
+    },
     /** Results for the next sends, in order; afterwards every send succeeds. */
     scriptSends: (...results: SendResult[]) => script.push(...results),
     onSend: (hook: typeof onSend) => {
