@@ -6,8 +6,8 @@ import { isStoreError } from './claim-store-error';
 import type { InboundMessage, MessageKey } from './messages';
 import { type MessageOutcome, retryLater } from './outcomes';
 import type { AnswerDeps, SendResult, SettleWrite } from './ports';
-import { answerProblem } from './reply-limits';
 import { markReadOnce } from './read-receipt';
+import { answerProblem } from './reply-limits';
 import { WINDOW_CLOSED_CODE, windowAllows } from './reply-window';
 import { MIN_SEND_WINDOW_MS, SEND_BACKOFF_MS, SEND_MARGIN_MS, SETTLE_RETRY_DELAYS_MS } from './tuning';
 

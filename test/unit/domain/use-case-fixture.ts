@@ -1,6 +1,6 @@
+import { defaultBot } from '../../../lambda/bots/default-bot';
 import { parseConfig } from '../../../lambda/config/config';
 import type { InboundContent } from '../../../lambda/domain/bot';
-import { defaultBot } from '../../../lambda/bots/default-bot';
 import { type InboundMessage, textOf, typeOf } from '../../../lambda/domain/messages';
 import { ownerPace } from '../../../lambda/domain/owner-pace';
 import type {
