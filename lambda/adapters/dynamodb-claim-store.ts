@@ -170,7 +170,13 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError('lease', { cause: error });
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(item, 'lease') : await this.read(key) };
+      const current = item ? toRecord(item, 'lease') : await this.read(key);
+      // The SDK retries a write whose answer timed out; if the first try landed, the retry fails
+      // the condition on our own lease. Owners are unique per lease, so this record is ours.
+      if (current && isOwnWrite(current, lease.owner, lease.observedAttempt + 1)) {
+        return { won: true, record: current };
+      }
+      return { won: false, current };
     }
   }
 
@@ -207,8 +213,8 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
-      const item = itemOf(error);
-      return { won: false, current: item ? toRecord(item, operation) : await this.read(key) };
+      const old = itemOf(error);
+      return ownRetryOrLost(old ? toRecord(old, operation) : await this.read(key), item, attempt);
     }
   }
 
@@ -254,8 +260,8 @@ export class DynamoDbClaimStore implements ClaimStore {
       return { won: true, previous: Attributes ? toRecord(Attributes, operation) : undefined };
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
-      const item = itemOf(error);
-      return { won: false, current: item ? toRecord(item, operation) : await this.read(key) };
+      const old = itemOf(error);
+      return ownRetryOrLost(old ? toRecord(old, operation) : await this.read(key), item, attempt);
     }
   }
 
@@ -439,4 +445,28 @@ export class DynamoDbClaimStore implements ClaimStore {
       throw new ClaimStoreError(operation, { cause: error });
     }
   }
+}
+
+/** The record carries this owner's fence: it is the write the caller made, not a rival's. */
+const isOwnWrite = (record: ClaimRecord, owner: string, attempt: number): boolean =>
+  record.owner === owner && record.attempt === attempt && record.state === 'claimed';
+
+/**
+ * A failed claim whose record shows the claimer's own fence is the claimer's first try, landed
+ * before the SDK retried it after a timeout: won. What it replaced is no longer known, except a
+ * stored multi-part answer, which a takeover keeps (and `partsSent` only grows): it is handed back as
+ * `previous` so that the owner resumes it instead of composing again. Without this the owner would
+ * take its own claim for a rival's and wait for itself. A queued claim has no owner yet: its retry
+ * looks like a copy and is answered 200 like one; the worker replies.
+ */
+function ownRetryOrLost(
+  current: ClaimRecord | undefined,
+  written: Record<string, string | number>,
+  attempt: number,
+): ClaimResult {
+  const owner = written[NAMES['#owner']];
+  if (current && typeof owner === 'string' && isOwnWrite(current, owner, attempt)) {
+    return { won: true, previous: current.parts === undefined ? undefined : current };
+  }
+  return { won: false, current };
 }

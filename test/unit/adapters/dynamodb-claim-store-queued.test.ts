@@ -208,6 +208,25 @@ describe('DynamoDbClaimStore.lease', () => {
     expect(result).toEqual({ won: false, current: expect.objectContaining({ state: 'done', attempt: 2 }) });
   });
 
+  it("takes its own lease back when the SDK's retry of a landed lease fails the condition", async () => {
+    // The first try landed but its answer timed out: the record is this worker's lease, attempt 2.
+    const own = { pk: PK, state: 'claimed', owner: 'w-1', attempt: 2, leaseUntil: NOW, expiresAt: 9 };
+    ddb.on(UpdateCommand).rejects(conditionFailed(own));
+
+    const result = await store.lease(KEY, { owner: 'w-1', observedAttempt: 1, leaseUntil: NOW }, CLOCK);
+
+    expect(result).toEqual({ won: true, record: expect.objectContaining({ owner: 'w-1', attempt: 2 }) });
+  });
+
+  it("does not take another worker's lease of the same attempt for its own", async () => {
+    const rival = { pk: PK, state: 'claimed', owner: 'w-2', attempt: 2, leaseUntil: NOW, expiresAt: 9 };
+    ddb.on(UpdateCommand).rejects(conditionFailed(rival));
+
+    const result = await store.lease(KEY, { owner: 'w-1', observedAttempt: 1, leaseUntil: NOW }, CLOCK);
+
+    expect(result).toMatchObject({ won: false, current: { owner: 'w-2' } });
+  });
+
   it('wraps any other failure in a ClaimStoreError', async () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
     await expect(
