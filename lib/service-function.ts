@@ -137,6 +137,7 @@ function commonEnvironment({ table, secretId, settings }: ServiceFunctionProps):
     [ENV.graphVersion]: settings.graphApiVersion,
     [ENV.dedupTtlSeconds]: String(settings.dedupTtlDays * 86_400),
     [ENV.leaseSafetyMs]: String(settings.leaseSafetyMs),
+    ...botEnvironment(settings),
     // Read by Powertools itself; the same names the code passes, so logs and metrics agree.
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -158,5 +159,18 @@ function withDeployTimeStandIns(environment: Record<string, string>): Record<str
       name,
       Token.isUnresolved(value) ? DEPLOY_TIME_STAND_IN : value,
     ]),
+  );
+}
+
+/** The bot settings, only those set in context (the runtime's defaults apply to the rest). */
+function botEnvironment(settings: ServiceFunctionProps['settings']): Record<string, string> {
+  const values: [string, string | number | undefined][] = [
+    [ENV.botUrl, settings.botUrl],
+    [ENV.botProtocol, settings.botProtocol],
+    [ENV.botTimeoutMs, settings.botTimeoutMs],
+    [ENV.staleAfterSeconds, settings.staleAfterSeconds],
+  ];
+  return Object.fromEntries(
+    values.flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])),
   );
 }

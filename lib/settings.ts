@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { DEFAULTS, REPLY_MODES } from '../lambda/config/config';
+import { BOT_PROTOCOLS, DEFAULTS, REPLY_MODES } from '../lambda/config/config';
 import type { ReplyMode } from '../lambda/domain/handle-delivery';
 import { STAGE_PATTERN } from './stage-names';
 
@@ -45,6 +45,11 @@ export interface StackSettings {
   workerTimeoutSeconds: number;
   /** SEND_RATE_PER_SECOND of the worker and redrive functions: sends per phone_number_id per container. */
   sendRatePerSecond: number;
+  /** The bot (docs/BOT.md), passed to every function only when set: BOT_URL, BOT_PROTOCOL, BOT_TIMEOUT_MS, STALE_AFTER_SECONDS. */
+  botUrl: string | undefined;
+  botProtocol: string | undefined;
+  botTimeoutMs: number | undefined;
+  staleAfterSeconds: number | undefined;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -72,6 +77,10 @@ export const DEFAULT_SETTINGS: StackSettings = {
   workerTimeoutSeconds: 60,
   // Meta allows 80 messages/s per number by default; see docs/PROTOCOL.md for the fleet-wide sum.
   sendRatePerSecond: 10,
+  botUrl: undefined,
+  botProtocol: undefined,
+  botTimeoutMs: undefined,
+  staleAfterSeconds: undefined,
 };
 
 export class SettingsError extends Error {
@@ -172,6 +181,11 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
     replyMode: REPLY_MODES.find((mode) => mode === replyMode) ?? d.replyMode,
     workerTimeoutSeconds,
     sendRatePerSecond: integer('sendRatePerSecond', d.sendRatePerSecond, 1, 1_000),
+    botUrl: optionalText('botUrl', /^https?:\/\/\S+$/),
+    botProtocol: optionalText('botProtocol', new RegExp(`^(${BOT_PROTOCOLS.join('|')})$`)),
+    botTimeoutMs: raw('botTimeoutMs') === undefined ? undefined : integer('botTimeoutMs', 0, 100, 25_000),
+    staleAfterSeconds:
+      raw('staleAfterSeconds') === undefined ? undefined : integer('staleAfterSeconds', 0, 0, 86_400),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

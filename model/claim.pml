@@ -22,6 +22,11 @@
  *   MUT_STATUS_SKIPS_NOTHING  mutant: a status whose peek finds no item is let go, no consistent read
  *   MUT_PEEK_NO_DOUBLE_COUNT  mutant: a status answered from a peeked done counts no double reply
  *   MUT_PEEK_TRUSTS_FAILED    mutant: a peeked failed item is trusted as settled, no write
+ *   PARTS=2                   a two-part answer (params.pml); with it the multi-part mutants:
+ *   MUT_RESTART_AT_ZERO       mutant: a new owner sends a stored answer from part 0 again
+ *   MUT_PARTS_AFTER_SEND      mutant: the answer is stored with partsSent = 1 after part 0 went out
+ *   MUT_PARTS_SENT_UNFENCED   mutant: partsSent is written without the owner and attempt condition
+ *   MUT_TAKEOVER_DROPS_PARTS  mutant: a takeover is the PutItem, which drops the stored parts
  */
 #include "params.pml"
 #include "store.pml"
@@ -40,14 +45,14 @@ active proctype Meta() {
     :: rstate = CLAIMED
     :: rstate = UNKNOWN
     :: rstate = RELEASED
-    :: rstate = DONE; reached = 1
+    :: rstate = DONE; reachedPart[0] = 1; answered = true
     :: rstate = FAILED; permanentSeen = true
     fi;
     if
     :: ratt = 1
     :: ratt = 2
     fi;
-    rowner = NOBODY; rlease = PAST; rexpired = true; unexcused = 0;
+    rowner = NOBODY; rlease = PAST; rexpired = true; unexcused[0] = 0;
     faults = 0; zombies = 0;
     startDelivery()
   }
@@ -85,4 +90,4 @@ init {
  * P2: a message whose deliveries keep being retried gets a reply to the user or a terminal
  * outcome, on every run where time keeps passing (non-Zeno); checked under weak fairness.
  */
-ltl p2 { ([]<> tock && []<> !tock) -> <> (reached > 0 || permanentSeen) }
+ltl p2 { ([]<> tock && []<> !tock) -> <> (answered || permanentSeen) }

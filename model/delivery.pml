@@ -11,9 +11,9 @@
 #define IN_FLIGHT (cstate != ABSENT && !SETTLED(cstate) && !CAN_TAKE_OVER)
 
 proctype Delivery(byte me) {
-  byte att, round, tries, catt;
+  byte att, round, tries, catt, next;   /* next: the part to send */
   mtype result = NOTHING, cstate = ABSENT;
-  bool cexpired, won;
+  bool cexpired, won, cparts, hasParts, landed;
 
 end_idle:
   atomic { busy[me] -> att = 1; round = 0 }
@@ -65,11 +65,23 @@ poll:
 
 owner:
   tries = 0;
+#if PARTS > 1 && !defined(MUT_PARTS_AFTER_SEND)
+  /* A fresh multi-part answer is stored before its first part is sent; a stored one is resumed. */
+  if
+  :: !hasParts ->
+       STEP(fencedWrite(me, att, STORE_PARTS));
+       if
+       :: landed -> landed = false; hasParts = true
+       :: else -> STEP(fencedWrite(me, att, RELEASE)); goto answer_retry
+       fi
+  :: else
+  fi;
+#endif
 send:
   STEP(
     if
     :: LEASE_LEFT(me) < MIN_SEND -> result = NO_TIME   /* never start a call that could outlive the lease */
-    :: else -> graphCall(att)
+    :: else -> graphCall(att, next)
     fi);
   tries++;
   if
@@ -77,7 +89,20 @@ send:
   :: else
   fi;
   if
-  :: result == SENT -> STEP(fencedWrite(me, att, COMPLETE)); goto answer_ok
+  :: result == SENT && next < PARTS - 1 ->
+#ifdef MUT_PARTS_AFTER_SEND
+       if
+       :: !hasParts -> STEP(fencedWrite(me, att, STORE_PARTS))   /* the answer and partsSent = 1 */
+       :: else -> STEP(fencedWrite(me, att, PART_SENT))
+       fi;
+#else
+       STEP(fencedWrite(me, att, PART_SENT));
+#endif
+       if
+       :: landed -> landed = false; hasParts = true; next++; tries = 0; result = NOTHING; goto send
+       :: else -> goto answer_retry   /* not recorded: no release, the lease (or its status) decides */
+       fi
+  :: result == SENT && next == PARTS - 1 -> STEP(fencedWrite(me, att, COMPLETE)); goto answer_ok
   :: result == PERMANENT -> STEP(fencedWrite(me, att, MARK_FAILED)); goto answer_ok
   :: result == AMBIGUOUS_SEND ->
 #ifdef MUT_RESEND_AMBIGUOUS
@@ -91,7 +116,7 @@ send:
 
 answer_ok:
   STEP(
-    assert(reached > 0 || permanentSeen);   /* P3: 200 only once a reply reached the user or it is terminal */
+    assert(answered || permanentSeen);   /* P3: 200 only once every part reached the user or it is terminal */
     acked = true;
     printf("MODEL d%d: answers 200\n", me));
   goto finish;
@@ -108,7 +133,7 @@ finish:
     busy[me] = false; zombie[me] = false; waiting[me] = false; paused[me] = false;
     dleft[me] = 0; wleft[me] = 0; clease[me] = 0;
     att = 0; round = 0; tries = 0; catt = 0; result = NOTHING; cstate = ABSENT; cexpired = false;
-    won = false;
+    won = false; cparts = false; hasParts = false; landed = false; next = 0;
     goto end_idle
   }
 }

@@ -29,6 +29,16 @@
 #define MAXATT 8           /* attempt numbers the model can hold; a bigger one is a model-bound error */
 
 /*
+ * Parts of the bot's answer, sent in order as one Graph message each (1 or 2). One part takes the
+ * single-part path of the code (no parts write: the claim and the settle writes as before); two
+ * parts take the multi-part path: the answer is stored on the record before its first part is
+ * sent, `partsSent` is recorded after each part, and a new owner resumes there.
+ */
+#ifndef PARTS
+#define PARTS 1
+#endif
+
+/*
  * Faults share one budget, so every combination of up to FAULTS of them is explored. A kind can be
  * switched off (-DF_CRASH=0 ...) to look at the others alone.
  */

@@ -45,7 +45,7 @@ bool lostMessage;
 active proctype NoLoss() {
 end_watch:
   atomic {
-    acked && !whBusy && !ANY_TRIGGER && NO_WORKER && !(reached > 0 || permanentSeen) ->
+    acked && !whBusy && !ANY_TRIGGER && NO_WORKER && !(answered || permanentSeen) ->
       lostMessage = true;
       assert(!lostMessage)   /* P7 */
   }
@@ -63,4 +63,4 @@ init {
 }
 
 /* P2, as inline: the message gets a reply to the user or a terminal outcome (weak fairness, non-Zeno). */
-ltl p2 { ([]<> tock && []<> !tock) -> <> (reached > 0 || permanentSeen) }
+ltl p2 { ([]<> tock && []<> !tock) -> <> (answered || permanentSeen) }

@@ -5,7 +5,7 @@
  * now, counted down by the clock and pinned at PAST once the grace has run out too.
  */
 mtype = { ABSENT, QUEUED, CLAIMED, UNKNOWN, RELEASED, DONE, FAILED };  /* ClaimState, or no item */
-mtype = { COMPLETE, RELEASE, MARK_UNKNOWN, MARK_FAILED };              /* fenced writes */
+mtype = { COMPLETE, RELEASE, MARK_UNKNOWN, MARK_FAILED, STORE_PARTS, PART_SENT };  /* fenced writes */
 #define SETTLED(s) ((s) == DONE || (s) == FAILED)
 #define NOBODY 255
 
@@ -14,6 +14,8 @@ byte rowner = NOBODY;  /* owner token: the slot of the delivery that claimed (PR
 byte ratt;             /* attempt */
 short rlease;
 bool rexpired;         /* expiresAt < now: the TTL has passed, the item may still be there */
+bool rparts;           /* the answer's parts are stored on the item (multi-part answers only) */
+byte rsent;            /* partsSent: parts recorded as sent (0 when absent) */
 
 #ifdef COUNT_DOUBLES
 byte rout;             /* outboundId: the attempt whose reply id is recorded, 0 for none */
@@ -73,12 +75,41 @@ byte lastAtt;
 #define FENCE(me, a) (rowner == (me) && ratt == (a))
 #endif
 
-/* PutItem with ReturnValuesOnConditionCheckFailure ALL_OLD: win, or get the blocking item back. */
+/*
+ * The takeover of an item that holds stored parts is an UpdateItem, which keeps `parts` and
+ * `partsSent` so that the new owner resumes where the last one stopped; it needs an item that is
+ * there and not expired (the claim condition minus its first two clauses).
+ * mirrors: takeover ConditionExpression = "#expiresAt >= :nowSeconds AND #attempt < :attempt AND (#state = :released OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))"
+ */
+#define TAKEOVER_CONDITION(a) \
+  (rstate != ABSENT && !rexpired && ratt < (a) && \
+   (rstate == RELEASED || ((rstate == CLAIMED || rstate == UNKNOWN) && LEASE_CLAUSE)))
+#ifdef MUT_TAKEOVER_DROPS_PARTS
+#define KEEPS_PARTS false   /* mutant: every claim is the PutItem, which replaces the whole item */
+#else
+#define KEEPS_PARTS cparts  /* the claimer saw stored parts: UpdateItem */
+#endif
+/* What the owner resumes from: the stored answer at partsSent, or a fresh compose at part 0. */
+#ifdef MUT_RESTART_AT_ZERO
+#define RESUME hasParts = rparts; next = 0   /* mutant: a new owner starts the stored answer over */
+#else
+#define RESUME hasParts = rparts; next = (rparts -> rsent : 0)
+#endif
+
+/*
+ * PutItem with ReturnValuesOnConditionCheckFailure ALL_OLD: win, or get the blocking item back; or,
+ * when the item seen last held stored parts, the takeover UpdateItem (ALL_OLD both ways too).
+ */
 inline claim(me, a) {
   if
-  :: CLAIM_CONDITION(a) ->
+  :: (KEEPS_PARTS && TAKEOVER_CONDITION(a)) || (!KEEPS_PARTS && CLAIM_CONDITION(a)) ->
        assert(a < MAXATT);   /* a model bound, not a property */
        rstate = CLAIMED; rowner = me; ratt = a; rlease = LEASE_LEFT(me); rexpired = false; SET_OUT(0);
+       if
+       :: !KEEPS_PARTS -> rparts = false; rsent = 0
+       :: else
+       fi;
+       RESUME;
        lastWinner = me; lastAtt = a; won = true;
        printf("MODEL d%d: claims attempt %d: won\n", me, a)
   :: else ->
@@ -94,14 +125,18 @@ inline claim(me, a) {
  */
 inline claimQueued(a) {
   if
-  :: CLAIM_CONDITION(a) ->
+  :: (KEEPS_PARTS && TAKEOVER_CONDITION(a)) || (!KEEPS_PARTS && CLAIM_CONDITION(a)) ->
        assert(a < MAXATT);
        rstate = QUEUED; rowner = NOBODY; ratt = a; rlease = PAST; rexpired = false;
+       if
+       :: !KEEPS_PARTS -> rparts = false; rsent = 0
+       :: else
+       fi;
        lastWinner = NOBODY; lastAtt = a; won = true;
        addStream(a);
        printf("MODEL webhook: claims attempt %d as queued: won\n", a)
   :: else ->
-       won = false; cstate = rstate; catt = ratt;
+       won = false; cstate = rstate; catt = ratt; cparts = rparts;
        takeover = (rstate == RELEASED || ((rstate == CLAIMED || rstate == UNKNOWN) && rlease < -GRACE));
        printf("MODEL webhook: claims attempt %d: lost to %e attempt %d\n", a, rstate, ratt)
   fi
@@ -132,6 +167,7 @@ inline lease(me, obs) {
        assert(obs + 1 < MAXATT);
        assert(ratt < obs + 1);   /* P8: every winning write raises the attempt */
        rstate = CLAIMED; rowner = me; ratt = obs + 1; rlease = LEASE_LEFT(me);
+       RESUME;   /* ALL_NEW: the stored parts and partsSent come with the lease */
        lastWinner = me; lastAtt = obs + 1; won = true;
        printf("MODEL w%d: leases attempt %d (observed %d): won\n", me, obs + 1, obs)
   :: else ->
@@ -142,19 +178,40 @@ inline lease(me, obs) {
 
 /* The item as a delivery last saw it (ALL_OLD, or a consistent GetItem). */
 inline snapshot(me) {
-  cstate = rstate; catt = ratt; clease[me] = rlease; cexpired = rexpired
+  cstate = rstate; catt = ratt; clease[me] = rlease; cexpired = rexpired; cparts = rparts
 }
 
-/* complete / release / markUnknown / markFailed, each retried by `settle` on store errors. */
+/*
+ * complete / release / markUnknown / markFailed, each retried by `settle` on store errors; and the
+ * multi-part writes: storeParts (the answer, before its first part is sent) and partSent
+ * (partsSent = next + 1 after part `next`), fenced while claimed like release. `landed` tells the
+ * caller that a parts write landed.
+ * mirrors: storeParts ConditionExpression = "#owner = :owner AND #attempt = :attempt AND #state = :claimed"
+ * mirrors: partSent ConditionExpression = "#owner = :owner AND #attempt = :attempt AND #state = :claimed"
+ */
+#ifdef MUT_PARTS_SENT_UNFENCED
+#define PARTS_FENCE(me, a, w) (FENCE(me, a) || w == PART_SENT)   /* mutant: partsSent on any owner */
+#else
+#define PARTS_FENCE(me, a, w) FENCE(me, a)
+#endif
 inline fencedWrite(me, a, w) {
   if
   :: FAULT(F_LOST_WRITE) ->
        faults--;   /* every retry hit a store error: nothing lands, the delivery carries on */
        printf("MODEL d%d: %e lost to store errors\n", me, w)
-  :: FENCE(me, a) && (w == COMPLETE || rstate == CLAIMED) ->
+  :: PARTS_FENCE(me, a, w) && (w == COMPLETE || rstate == CLAIMED) ->
        assert(lastWinner == me && lastAtt == a);   /* P4: never overwrite a newer owner */
        if
-       :: w == COMPLETE -> rstate = DONE;
+       :: w == STORE_PARTS -> rparts = true;
+#ifdef MUT_PARTS_AFTER_SEND
+            rsent = next + 1;   /* mutant: stored with the first partsSent, after part 0 went out */
+#else
+            rsent = 0;
+#endif
+            landed = true
+       :: w == PART_SENT -> rsent = next + 1; landed = true
+       :: w == COMPLETE -> assert(answered);   /* P10: done only once every part reached the user */
+            rstate = DONE;
 #ifndef OLD_DOUBLE_COUNT
             /* SET outboundId = if_not_exists(outboundId, :id) keeps the first proof */
             SET_OUT((rout == 0 -> a : rout))
@@ -183,6 +240,18 @@ inline fencedWrite(me, a, w) {
 #else
 #define CONFIRMABLE (rstate == CLAIMED || rstate == UNKNOWN || rstate == RELEASED)
 #endif
+/*
+ * A sent/delivered/read status of part p (not the last) of a stored answer: it proves parts 0..p
+ * reached Meta, so partsSent rises to p + 1 (never falls); the state is left alone.
+ * mirrors: confirmPart ConditionExpression = "attribute_exists(#parts) AND #state IN (:claimed, :unknown, :released, :failed) AND #partsSent < :partsSent"
+ */
+inline confirmPart(p) {
+  if
+  :: rparts && CONFIRMABLE && rsent < p + 1 -> rsent = p + 1
+  :: else
+  fi
+}
+
 inline confirmSent(a) {
   if
   :: CONFIRMABLE -> rstate = DONE; SET_OUT(a); NOTE_DONE

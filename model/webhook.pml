@@ -21,7 +21,7 @@ inline answer200() {
 proctype Webhook() {
   byte att, round, catt;
   mtype cstate = ABSENT;
-  bool won, takeover;
+  bool won, takeover, cparts;   /* cparts: the item it lost to holds stored parts */
 
 end_idle:
   atomic { whBusy -> att = 1; round = 0 }
@@ -49,7 +49,7 @@ claim_round:
 
 finish:
   atomic {
-    whBusy = false; att = 0; round = 0; catt = 0; cstate = ABSENT; won = false; takeover = false;
+    whBusy = false; att = 0; round = 0; catt = 0; cstate = ABSENT; won = false; takeover = false; cparts = false;
     goto end_idle
   }
 }

@@ -17,12 +17,13 @@
 #define LIVE ((cstate == CLAIMED || cstate == UNKNOWN) && clease[me] >= -GRACE)
 /* ... of the very attempt this re-drive observed: it came early */
 #define EARLY_REDRIVE (sqs && catt == trig && obs == trig && LIVE)
-#define FORGET obs = 0; round = 0; won = false; cstate = ABSENT; catt = 0; cexpired = false; clease[me] = 0
+#define FORGET obs = 0; round = 0; won = false; cstate = ABSENT; catt = 0; cexpired = false; clease[me] = 0; \
+  cparts = false
 
 proctype Worker(byte me) {
-  byte trig, obs, att, catt, rdAtt, round;   /* trig: the attempt the trigger observed; obs: the lease's */
+  byte trig, obs, att, catt, rdAtt, round, next;   /* trig: the attempt the trigger observed; obs: the lease's */
   mtype result = NOTHING, cstate = ABSENT;
-  bool sqs, held, won, cexpired;
+  bool sqs, held, won, cexpired, cparts, hasParts, landed;
 
 end_idle:
   atomic {
@@ -75,18 +76,45 @@ lease_round:
   };
 
 owner:
+#if PARTS > 1 && !defined(MUT_PARTS_AFTER_SEND)
+  /* answerAsOwner, as inline: a fresh multi-part answer is stored before its first part is sent */
+  if
+  :: !hasParts ->
+       STEP(fencedWrite(me, att, STORE_PARTS));
+       if
+       :: landed -> landed = false; hasParts = true
+       :: else -> STEP(fencedWrite(me, att, RELEASE); rdAtt = att; att = 0; hasParts = false; next = 0); goto redrive
+       fi
+  :: else
+  fi;
+#endif
+send:
   STEP(
     if
     :: LEASE_LEFT(me) < MIN_SEND -> result = NO_TIME   /* no time left: the retryable path */
-    :: else -> graphCall(att)
+    :: else -> graphCall(att, next)
     fi);
   if
-  :: result == SENT -> STEP(fencedWrite(me, att, COMPLETE); att = 0; result = NOTHING); goto ack
-  :: result == PERMANENT -> STEP(fencedWrite(me, att, MARK_FAILED); att = 0; result = NOTHING); goto ack
+  :: result == SENT && next < PARTS - 1 ->
+#ifdef MUT_PARTS_AFTER_SEND
+       if
+       :: !hasParts -> STEP(fencedWrite(me, att, STORE_PARTS))   /* the answer and partsSent = 1 */
+       :: else -> STEP(fencedWrite(me, att, PART_SENT))
+       fi;
+#else
+       STEP(fencedWrite(me, att, PART_SENT));
+#endif
+       if
+       :: landed -> landed = false; hasParts = true; next++; result = NOTHING; goto send
+       :: else ->   /* not recorded: no release; the re-drive finds the lease and waits it out */
+            atomic { rdAtt = att; att = 0; result = NOTHING; hasParts = false; next = 0 }; goto redrive
+       fi
+  :: result == SENT && next == PARTS - 1 -> STEP(fencedWrite(me, att, COMPLETE); att = 0; result = NOTHING; hasParts = false; next = 0); goto ack
+  :: result == PERMANENT -> STEP(fencedWrite(me, att, MARK_FAILED); att = 0; result = NOTHING; hasParts = false; next = 0); goto ack
   :: result == AMBIGUOUS_SEND ->   /* the re-drive is due at confirmBy */
-       STEP(fencedWrite(me, att, MARK_UNKNOWN); rdAtt = att; att = 0; result = NOTHING)
+       STEP(fencedWrite(me, att, MARK_UNKNOWN); rdAtt = att; att = 0; result = NOTHING; hasParts = false; next = 0)
   :: else ->   /* retryable, bot threw, no time left: the re-drive is due after a backoff */
-       STEP(fencedWrite(me, att, RELEASE); rdAtt = att; att = 0; result = NOTHING)
+       STEP(fencedWrite(me, att, RELEASE); rdAtt = att; att = 0; result = NOTHING; hasParts = false; next = 0)
   fi;
 #ifdef MUT_ACK_WITHOUT_REDRIVE
   goto ack;   /* mutant: the trigger is acked and nothing will wake the message again */
@@ -111,7 +139,7 @@ finish:
     busy[me] = false; zombie[me] = false; waiting[me] = false; paused[me] = false;
     dleft[me] = 0; clease[me] = 0;
     trig = 0; obs = 0; att = 0; catt = 0; rdAtt = 0; round = 0; result = NOTHING; cstate = ABSENT;
-    sqs = false; won = false; cexpired = false;
+    sqs = false; won = false; cexpired = false; cparts = false; hasParts = false; landed = false; next = 0;
     goto end_idle
   }
 }

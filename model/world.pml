@@ -15,13 +15,14 @@ short clease[NSLOT];   /* the lease of the item as this delivery last saw it, mi
 byte faults = FAULTS;  /* fault budget left */
 byte zombies = ZOMBIES;
 
-/* Ghosts. */
-byte reached;              /* replies that reached the user */
-byte unexcused;            /* of those, the ones the documented exception does not excuse */
-bool unconfirmed[MAXATT];  /* attempt a's reply reached the user and no status has reconciled it */
-bool pending[MAXATT];      /* ... and its status webhook is still on its way */
+/* Ghosts. A reply is one Graph message: one part of the answer (PARTS in params.pml). */
+byte reachedPart[PARTS];   /* replies that reached the user, of each part of the answer */
+bool answered;             /* the last part reached the user (so every part did: P9 keeps the order) */
+byte unexcused[PARTS];     /* of part p's, the ones the documented exception does not excuse */
+byte unconfirmed[MAXATT];  /* bit p: part p of attempt a reached the user, no status has reconciled it */
+byte pending[MAXATT];      /* bit p: ... and its status webhook is still on its way */
 byte npending;             /* how many are on their way */
-bool excused[MAXATT];
+byte excused[MAXATT];      /* bit p: part p of attempt a was excused by the documented exception */
 bool permanentSeen;        /* Graph answered a permanent error: the message is terminal */
 bool acked;                /* some delivery answered 200 */
 bool tock;                 /* flips on every tick (LIVENESS), for P2's non-Zeno assumption */
@@ -29,7 +30,7 @@ bool counted;              /* the code counted a DoubleReplies (COUNT_DOUBLES) *
 
 /* P6 (COUNT_DOUBLES): the DoubleReplies count is exact once every status has come. */
 inline countDouble() {
-  assert(reached >= 2);   /* P6: never counted without two replies */
+  assert(reachedPart[0] >= 2);   /* P6 (one part): never counted without two replies */
   counted = true;
   printf("MODEL status: DoubleReplies counted\n")
 }
@@ -38,24 +39,31 @@ inline countDouble() {
 /* The Graph API call (graph-reply-sender.ts): one atomic step of the caller. */
 mtype = { SENT, PERMANENT, RETRYABLE, AMBIGUOUS_SEND, NO_TIME, NOTHING };
 
-inline reach(a) {
-  printf("MODEL reply of attempt %d reaches the user (%d so far)\n", a, reached + 1);
+inline reach(a, p) {
+  printf("MODEL part %d of attempt %d reaches the user (%d times so far)\n", p, a, reachedPart[p] + 1);
+  assert(p == 0 || reachedPart[p - 1] > 0);   /* P9: the parts reach the user in order */
 #ifdef STRICT_NO_DOUBLE
-  assert(reached == 0);     /* P1 strict: at most one reply ever reaches the user */
+  assert(reachedPart[p] == 0);   /* P1 strict: no part ever reaches the user twice */
 #else
-  assert(unexcused == 0);   /* P1: a second reply only after the documented exception */
+  assert(unexcused[p] == 0);     /* P1: a part a second time only after the documented exception */
 #endif
-  reached++; unexcused++; unconfirmed[a] = true; pending[a] = true; npending++
+  reachedPart[p]++; unexcused[p]++;
+  if
+  :: p == PARTS - 1 -> answered = true
+  :: else
+  fi;
+  unconfirmed[a] = unconfirmed[a] | (1 << p); pending[a] = pending[a] | (1 << p); npending++
 }
 
-inline graphCall(a) {
+/* Part p of attempt a. */
+inline graphCall(a, p) {
   if
-  :: result = SENT; printf("MODEL d%d: Graph sent attempt %d\n", me, a); reach(a)
+  :: result = SENT; printf("MODEL d%d: Graph sent part %d of attempt %d\n", me, p, a); reach(a, p)
   :: result = PERMANENT; permanentSeen = true
   :: FAULT(F_RETRYABLE) -> faults--; result = RETRYABLE
   :: FAULT(F_AMBIGUOUS) -> faults--; result = AMBIGUOUS_SEND   /* timed out before it left */
   :: FAULT(F_AMBIGUOUS) -> faults--; result = AMBIGUOUS_SEND;  /* timed out after it left */
-       printf("MODEL d%d: Graph call of attempt %d times out after the request left\n", me, a); reach(a)
+       printf("MODEL d%d: Graph call of attempt %d times out after the request left\n", me, a); reach(a, p)
   fi;
   printf("MODEL d%d: Graph call of attempt %d -> %e\n", me, a, result)
 }
@@ -65,8 +73,13 @@ inline graphCall(a) {
  * the item covering that send can be taken over by time (leaseUntil or confirmBy, plus grace).
  */
 #define TAKEOVER_NEXT_TICK (rlease == -GRACE && (rstate == CLAIMED || rstate == UNKNOWN))
+/*
+ * The parts of the item's attempt that reached the user unreconciled and that a takeover would send
+ * again: those at or after partsSent (a recorded part is never resent).
+ */
+#define AT_RISK (unconfirmed[ratt] & ~((1 << rsent) - 1))
 #ifdef STATUS_PROMPT
-#define TICK_ALLOWED !(TAKEOVER_NEXT_TICK && unconfirmed[ratt])
+#define TICK_ALLOWED !(TAKEOVER_NEXT_TICK && AT_RISK != 0)
 #else
 #define TICK_ALLOWED true
 #endif
@@ -93,9 +106,18 @@ end_clock:
        tock = !tock;
 #endif
        if
-       :: TAKEOVER_NEXT_TICK && unconfirmed[ratt] && !excused[ratt] ->
+       :: TAKEOVER_NEXT_TICK && (AT_RISK & ~excused[ratt]) != 0 ->
             /* the documented exception: no status before the grace ended, a takeover may resend */
-            excused[ratt] = true; unexcused--;
+            i = 0;
+            do
+            :: i < PARTS ->
+                 if
+                 :: ((AT_RISK & ~excused[ratt]) >> i) & 1 -> excused[ratt] = excused[ratt] | (1 << i); unexcused[i]--
+                 :: else
+                 fi;
+                 i++
+            :: else -> break
+            od;
             printf("MODEL clock: attempt %d may now be taken over; its reply reached the user, no status came\n", ratt)
        :: else
        fi;
@@ -151,7 +173,7 @@ inline peekItem() {
   fi
 }
 
-inline settleStatus(a) {
+inline settleStatus(a, p) {
 #ifndef MUT_STATUS_SKIPS_NOTHING
   if
   :: peeked == PEEK_NOTHING ->   /* the consistent read */
@@ -174,24 +196,28 @@ inline settleStatus(a) {
 #else
        skip
 #endif
-  :: peeked == PEEK_UNTRUSTED -> confirmSent(a)
+  :: peeked == PEEK_UNTRUSTED && p == PARTS - 1 -> confirmSent(a)
+  :: peeked == PEEK_UNTRUSTED && p < PARTS - 1 -> confirmPart(p)
   :: else   /* no item: nothing to settle */
   fi
 }
 
 #ifdef COUNT_DOUBLES
-#define ALL_COUNTED assert(!(npending == 0 && reached >= 2) || counted)   /* P6: never missed */
+#define ALL_COUNTED assert(!(npending == 0 && reachedPart[0] >= 2) || counted)   /* P6: never missed */
 #else
 #define ALL_COUNTED skip
 #endif
-#define LAND(a) :: atomic { pending[a] -> pending[a] = false; npending--; unconfirmed[a] = false; \
-                   peekItem(); printf("MODEL status of attempt %d: peek %e\n", a, peeked); settleStatus(a); \
+/* The status of one part of attempt a whose status is on its way, any of them. */
+#define PICK_PART(a) if :: pending[a] & 1 -> sp = 0 :: pending[a] & 2 -> sp = 1 fi; \
+                     pending[a] = pending[a] & ~(1 << sp); npending--
+#define LAND(a) :: atomic { pending[a] != 0 -> PICK_PART(a); unconfirmed[a] = unconfirmed[a] & ~(1 << sp); \
+                   peekItem(); printf("MODEL status of part %d of attempt %d: peek %e\n", sp, a, peeked); settleStatus(a, sp); \
                    printf("MODEL status of attempt %d reconciled: %e\n", a, rstate); ALL_COUNTED; \
-                   pout = 0; peeked = PEEK_NOTHING }
+                   pout = 0; peeked = PEEK_NOTHING; sp = 0 }
 #if defined(STATUS_PROMPT) || !defined(LIVENESS)
 #define LOSE(a)
 #else
-#define LOSE(a) :: atomic { pending[a] -> pending[a] = false; npending--; printf("MODEL status of attempt %d lost\n", a) }
+#define LOSE(a) :: atomic { pending[a] != 0 -> PICK_PART(a); printf("MODEL status of part %d of attempt %d lost\n", sp, a); sp = 0 }
 #endif
 
 /*
@@ -199,7 +225,7 @@ inline settleStatus(a) {
  * A safety run needs no "never": a status that has not come yet looks the same up to any point.
  */
 active proctype Statuses() {
-  byte pout;
+  byte pout, sp;
   mtype peeked = PEEK_NOTHING;
 end_statuses:
   do

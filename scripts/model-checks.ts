@@ -5,7 +5,19 @@
  * docs/PROTOCOL.md.
  */
 
-export type Property = 'P1' | 'P1-strict' | 'P2' | 'P3' | 'P3q' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8';
+export type Property =
+  | 'P1'
+  | 'P1-strict'
+  | 'P2'
+  | 'P3'
+  | 'P3q'
+  | 'P4'
+  | 'P5'
+  | 'P6'
+  | 'P7'
+  | 'P8'
+  | 'P9'
+  | 'P10';
 
 export interface Check {
   name: string;
@@ -116,6 +128,99 @@ const QUEUED_CHECKS: Check[] = (
     },
   ] satisfies Omit<Check, 'model'>[]
 ).map((check) => ({ ...check, model: 'queued.pml' }));
+
+/**
+ * A two-part answer (PARTS=2): stored before its first part is sent, partsSent recorded after each
+ * part, resumed there by a new owner, each part settled by its own status. One fault of any kind:
+ * two faults with two parts are too many states for a shared machine (PROTOCOL.md, "Multi-part").
+ */
+const PARTS_CHECKS: Check[] = [
+  {
+    name: 'parts: safety',
+    claim: 'P1 no part twice but the exception, P9 in order, P10 none lost when done, P3, P4; one fault',
+    defines: ['PARTS=2', 'FAULTS=1'],
+    mode: 'safety',
+    violatedBy: [],
+    collapse: true,
+  },
+  {
+    name: 'parts: under assumption A',
+    claim: 'P1 strict: with statuses in time, no part ever reaches the user twice; one fault',
+    defines: ['PARTS=2', 'FAULTS=1', 'STATUS_PROMPT', 'STRICT_NO_DOUBLE'],
+    mode: 'safety',
+    violatedBy: [],
+    collapse: true,
+  },
+  {
+    name: 'parts: liveness',
+    claim: 'P2 every part reaches the user or the message is terminal (weak fairness); one fault',
+    defines: ['PARTS=2', 'FAULTS=1', 'LIVENESS'],
+    mode: 'liveness',
+    violatedBy: [],
+  },
+  {
+    name: 'parts mutant: new owner restarts at part 0',
+    claim: 'a takeover sends the stored answer from its first part again',
+    defines: ['PARTS=2', 'MUT_RESTART_AT_ZERO'],
+    mode: 'safety',
+    violatedBy: ['P1'],
+  },
+  {
+    name: 'parts mutant: parts stored after the first send',
+    claim: 'the answer is stored (with partsSent = 1) only after part 0 went out; under A',
+    defines: ['PARTS=2', 'MUT_PARTS_AFTER_SEND', 'STATUS_PROMPT', 'STRICT_NO_DOUBLE'],
+    mode: 'safety',
+    violatedBy: ['P1-strict'],
+  },
+  {
+    name: 'parts mutant: partsSent unfenced',
+    claim: 'partsSent is written without the owner and attempt condition',
+    defines: ['PARTS=2', 'MUT_PARTS_SENT_UNFENCED'],
+    mode: 'safety',
+    violatedBy: ['P4', 'P1'],
+  },
+  {
+    name: 'parts mutant: takeover drops the parts',
+    claim: "a takeover is today's PutItem, which replaces the item and its stored answer",
+    defines: ['PARTS=2', 'MUT_TAKEOVER_DROPS_PARTS'],
+    mode: 'safety',
+    violatedBy: ['P1'],
+  },
+  {
+    name: 'queued parts: safety',
+    model: 'queued.pml',
+    claim: 'queued mode, two parts: P1, P9, P10, P3q, P4, P7, P8; one fault of any kind',
+    defines: ['PARTS=2', 'FAULTS=1'],
+    mode: 'safety',
+    violatedBy: [],
+    collapse: true,
+  },
+  {
+    name: 'queued parts: under assumption A',
+    model: 'queued.pml',
+    claim: 'queued mode, two parts, statuses in time: no part twice (P1 strict); one fault, no stall',
+    defines: ['PARTS=2', 'FAULTS=1', 'F_PAUSE=0', 'STATUS_PROMPT', 'STRICT_NO_DOUBLE'],
+    mode: 'safety',
+    violatedBy: [],
+    collapse: true,
+  },
+  {
+    name: 'queued parts mutant: new owner restarts at part 0',
+    model: 'queued.pml',
+    claim: 'a worker that leases a stored answer sends it from its first part again',
+    defines: ['PARTS=2', 'MUT_RESTART_AT_ZERO'],
+    mode: 'safety',
+    violatedBy: ['P1'],
+  },
+  {
+    name: 'queued parts mutant: takeover drops the parts',
+    model: 'queued.pml',
+    claim: "the webhook's takeover of a released record is the PutItem, which drops the stored answer",
+    defines: ['PARTS=2', 'MUT_TAKEOVER_DROPS_PARTS'],
+    mode: 'safety',
+    violatedBy: ['P1'],
+  },
+];
 
 export const CHECKS: Check[] = [
   {
@@ -235,4 +340,5 @@ export const CHECKS: Check[] = [
     violatedBy: ['P6'],
   },
   ...QUEUED_CHECKS,
+  ...PARTS_CHECKS,
 ];

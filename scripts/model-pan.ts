@@ -14,13 +14,15 @@ export interface PanReport {
 
 /** The text of each assertion in the model (as pan prints it), and the property it checks. */
 const ASSERTIONS: [string, Property | 'model-bound'][] = [
-  ['unexcused==0', 'P1'],
-  ['reached==0', 'P1-strict'],
+  ['unexcused[', 'P1'],
+  ['reachedPart[next]==0', 'P1-strict'],
+  ['reachedPart[(next-1)]', 'P9'],
   ['permanentSeen', 'P3'],
+  ['answered', 'P10'],
   ['lastWinner==me', 'P4'],
   ['cexpired', 'P5'],
   ['counted', 'P6'],
-  ['reached>=2', 'P6'],
+  ['reachedPart[0]>=2', 'P6'],
   ['rstate!=', 'P3q'],
   ['lostMessage', 'P7'],
   ['ratt<(obs+1)', 'P8'],

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { defaultBot } from '../../lambda/bots/default-bot';
 import type { Bot } from '../../lambda/domain/bot';
-import { defaultBot } from '../../lambda/domain/default-bot';
 
 /** The environment variable the bench sets to slow every target's bot down alike. */
 export const BOT_DELAY_ENV = 'BENCH_BOT_DELAY_MS';

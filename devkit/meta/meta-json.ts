@@ -43,15 +43,11 @@ function envelope(phoneNumberId: string, value: Record<string, unknown>) {
 export const META_EXAMPLE_SENT_AT_MS = 1_749_416_383_000;
 
 /**
- * An inbound webhook carrying these messages, as Meta sends it, sent at `sentAtMs`. Anything that
- * feeds a running webhook passes the time now: queued mode refuses a free-form reply once the user's
- * 24-hour window is over, so the fixed example's timestamp ends every such message `window-closed`.
+ * An inbound webhook carrying these messages, as Meta sends it, sent at `sentAtMs` (by default now).
+ * Both reply modes refuse a free-form reply once the user's 24-hour window is over, so a fixed old
+ * timestamp (META_EXAMPLE_SENT_AT_MS, for tests that compare bytes) ends such a message `window-closed`.
  */
-export function messagesWebhook(
-  phoneNumberId: string,
-  messages: TextMessageSpec[],
-  sentAtMs = META_EXAMPLE_SENT_AT_MS,
-) {
+export function messagesWebhook(phoneNumberId: string, messages: TextMessageSpec[], sentAtMs = Date.now()) {
   return envelope(phoneNumberId, {
     contacts: [{ profile: { name: 'Test User' }, wa_id: '16505551234' }],
     messages: messages.map((m) => ({

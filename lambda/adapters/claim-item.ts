@@ -1,8 +1,9 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_SCHEMA } from '../config/table-schema';
-import type { ClaimRecord, ClaimState, OutboxEntry } from '../domain/claim-record';
+import type { ClaimRecord, ClaimState, OutboxEntry, StoredAnswer } from '../domain/claim-record';
 import { ClaimStoreError } from '../domain/claim-store-error';
 import type { ClaimOperation } from '../domain/ports';
+import { decodeInbound } from './stored-inbound';
 
 // The claim item as stored: its attribute names, and the one decoder of what a read or a failed
 // condition returns.
@@ -16,16 +17,24 @@ export const OUTBOX_ATTRIBUTES = {
   messageId: 'messageId',
   replyTo: 'replyTo',
   type: 'type',
+  /** The typed content, user and referral as JSON (stored-inbound.ts). */
+  inbound: 'inbound',
+  /** Before typed content: the text alone. Read for records queued before, removed with the rest. */
   text: 'text',
   msgTimestamp: 'msgTimestamp',
   queuedAt: 'queuedAt',
 } as const;
+/** A stored multi-part answer (JSON text) and how many of its parts are recorded as sent. */
+export const PARTS_ATTRIBUTES = { parts: 'parts', partsSent: 'partsSent' } as const;
 /** What a settled record must not keep. */
 export const CONTENT_ATTRIBUTES = [
   OUTBOX_ATTRIBUTES.replyTo,
   OUTBOX_ATTRIBUTES.type,
+  OUTBOX_ATTRIBUTES.inbound,
   OUTBOX_ATTRIBUTES.text,
   OUTBOX_ATTRIBUTES.msgTimestamp,
+  // The bot's answer quotes the user as often as not.
+  PARTS_ATTRIBUTES.parts,
 ];
 
 export const removeClause = (names: string[]): string =>
@@ -48,7 +57,7 @@ const STATES: readonly ClaimState[] = ['queued', 'claimed', 'unknown', 'released
 
 /** Validates a stored item; anything unexpected is a store error of the operation that read it, never a guess. */
 export function toRecord(item: Record<string, unknown>, operation: ClaimOperation): ClaimRecord {
-  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt } = item;
+  const { state, owner, attempt, leaseUntil, outboundId, errorCode, claimedAt, partsSent } = item;
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
   const validState = STATES.find((known) => known === state);
   if (
@@ -70,13 +79,27 @@ export function toRecord(item: Record<string, unknown>, operation: ClaimOperatio
     errorCode: typeof errorCode === 'number' ? errorCode : undefined,
     claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
     outbox: outboxOf(item),
+    parts: partsOf(item, operation),
+    partsSent: typeof partsSent === 'number' ? partsSent : undefined,
   };
+}
+
+function partsOf(item: Record<string, unknown>, operation: ClaimOperation): StoredAnswer | undefined {
+  const text = item[PARTS_ATTRIBUTES.parts];
+  if (text === undefined) return undefined;
+  const parts: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
+  if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'object' && part !== null)) {
+    throw new ClaimStoreError(operation, { cause: new Error('stored answer has an unexpected shape') });
+  }
+  return parts as StoredAnswer;
 }
 
 /** The reply's inputs, when the record carries them (queued mode, until settled). */
 function outboxOf(item: Record<string, unknown>): OutboxEntry | undefined {
-  const { replyTo, type, text, msgTimestamp, queuedAt } = item;
+  const { replyTo, type, text, inbound, msgTimestamp, queuedAt } = item;
   if (typeof replyTo !== 'string' || typeof type !== 'string') return undefined;
   if (typeof msgTimestamp !== 'number' || typeof queuedAt !== 'number') return undefined;
-  return { replyTo, type, text: typeof text === 'string' ? text : undefined, msgTimestamp, queuedAt };
+  const stored = decodeInbound(inbound, { type, text, replyTo });
+  if (stored === undefined) return undefined;
+  return { replyTo, type, ...stored, msgTimestamp, queuedAt };
 }

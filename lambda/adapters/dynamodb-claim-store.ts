@@ -13,6 +13,7 @@ import {
   type NewClaim,
   type NewLease,
   type NewQueuedClaim,
+  type StoredAnswer,
 } from '../domain/claim-record';
 import { ClaimStoreError } from '../domain/claim-store-error';
 import { type MessageKey, recordKey } from '../domain/messages';
@@ -22,10 +23,12 @@ import {
   isConditionFailure,
   itemOf,
   OUTBOX_ATTRIBUTES,
+  PARTS_ATTRIBUTES,
   removeClause,
   removedNames,
   toRecord,
 } from './claim-item';
+import { encodeInbound } from './stored-inbound';
 
 const NAMES = {
   '#pk': TABLE_SCHEMA.partitionKey,
@@ -50,6 +53,32 @@ export const CLAIM_CONDITION = [
 
 const { '#owner': _owner, ...CLAIM_NAMES } = NAMES;
 
+/**
+ * The takeover of a record that holds a stored answer: an UpdateItem, so that `parts` and
+ * `partsSent` survive and the new owner resumes them (a PutItem would replace them, and the answer
+ * would be composed and sent from its first part again). The claim condition minus its first two
+ * clauses: such a record exists, and one past its TTL is a new life, claimed by the PutItem.
+ */
+export const TAKEOVER_CONDITION = [
+  '#expiresAt >= :nowSeconds',
+  '#attempt < :attempt',
+  '(#state = :released OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))',
+].join(' AND ');
+
+/** A part's status raises partsSent on a record holding a stored answer that is not settled. */
+export const CONFIRM_PART_CONDITION =
+  'attribute_exists(#parts) AND #state IN (:claimed, :unknown, :released, :failed) AND #partsSent < :partsSent';
+
+/** What an inline claim leaves out, as the PutItem it stands for: a queued record's outbox. */
+const OUTBOX_ONLY = [
+  OUTBOX_ATTRIBUTES.replyTo,
+  OUTBOX_ATTRIBUTES.type,
+  OUTBOX_ATTRIBUTES.inbound,
+  OUTBOX_ATTRIBUTES.text,
+  OUTBOX_ATTRIBUTES.msgTimestamp,
+  OUTBOX_ATTRIBUTES.queuedAt,
+];
+
 /** The worker's lease (queued mode), clause by clause. */
 export const LEASE_CONDITION = [
   // Fenced on the attempt the trigger (stream record or re-drive) observed: of every trigger that
@@ -71,7 +100,8 @@ export class DynamoDbClaimStore implements ClaimStore {
   ) {}
 
   claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
-    return this.conditionalPut('claim', key, claim.attempt, clock, {
+    const write = claim.keepParts ? this.takeOverKeepingParts.bind(this) : this.conditionalPut.bind(this);
+    return write('claim', key, claim.attempt, clock, {
       state: 'claimed' satisfies ClaimState,
       owner: claim.owner,
       attempt: claim.attempt,
@@ -83,7 +113,8 @@ export class DynamoDbClaimStore implements ClaimStore {
 
   enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult> {
     const { outbox } = claim;
-    return this.conditionalPut('enqueue', key, claim.attempt, clock, {
+    const write = claim.keepParts ? this.takeOverKeepingParts.bind(this) : this.conditionalPut.bind(this);
+    return write('enqueue', key, claim.attempt, clock, {
       state: 'queued' satisfies ClaimState,
       // No owner holds a lease yet: the worker's lease condition takes a queued record at once.
       owner: '',
@@ -94,7 +125,7 @@ export class DynamoDbClaimStore implements ClaimStore {
       [OUTBOX_ATTRIBUTES.messageId]: key.messageId,
       [OUTBOX_ATTRIBUTES.replyTo]: outbox.replyTo,
       [OUTBOX_ATTRIBUTES.type]: outbox.type,
-      ...(outbox.text === undefined ? {} : { [OUTBOX_ATTRIBUTES.text]: outbox.text }),
+      [OUTBOX_ATTRIBUTES.inbound]: encodeInbound(outbox),
       [OUTBOX_ATTRIBUTES.msgTimestamp]: outbox.msgTimestamp,
       [OUTBOX_ATTRIBUTES.queuedAt]: outbox.queuedAt,
     });
@@ -139,7 +170,13 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError('lease', { cause: error });
       const item = itemOf(error);
-      return { won: false, current: item ? toRecord(item, 'lease') : await this.read(key) };
+      const current = item ? toRecord(item, 'lease') : await this.read(key);
+      // The SDK retries a write whose answer timed out; if the first try landed, the retry fails
+      // the condition on our own lease. Owners are unique per lease, so this record is ours.
+      if (current && isOwnWrite(current, lease.owner, lease.observedAttempt + 1)) {
+        return { won: true, record: current };
+      }
+      return { won: false, current };
     }
   }
 
@@ -176,8 +213,55 @@ export class DynamoDbClaimStore implements ClaimStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
       // Stores that do not return the item on a failed condition (dynalite) cost one consistent read more.
-      const item = itemOf(error);
-      return { won: false, current: item ? toRecord(item, operation) : await this.read(key) };
+      const old = itemOf(error);
+      return ownRetryOrLost(old ? toRecord(old, operation) : await this.read(key), item, attempt);
+    }
+  }
+
+  /** The takeover under TAKEOVER_CONDITION: SET what the PutItem would write, keep the stored answer. */
+  private async takeOverKeepingParts(
+    operation: 'claim' | 'enqueue',
+    key: MessageKey,
+    attempt: number,
+    clock: ClaimClock,
+    item: Record<string, string | number>,
+  ): Promise<ClaimResult> {
+    const entries = Object.entries(item);
+    // An inline claim drops the outbox, as its PutItem does; a queued one sets its own.
+    const remove = operation === 'claim' ? OUTBOX_ONLY : [];
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          UpdateExpression: `SET ${entries.map(([name]) => `#v_${name} = :v_${name}`).join(', ')}${remove.length > 0 ? ` ${removeClause(remove)}` : ''}`,
+          ConditionExpression: TAKEOVER_CONDITION,
+          ExpressionAttributeNames: {
+            '#expiresAt': NAMES['#expiresAt'],
+            '#attempt': NAMES['#attempt'],
+            '#state': NAMES['#state'],
+            '#leaseUntil': NAMES['#leaseUntil'],
+            ...Object.fromEntries(entries.map(([name]) => [`#v_${name}`, name])),
+            ...removedNames(remove),
+          },
+          ExpressionAttributeValues: {
+            ':nowSeconds': epochSeconds(clock.nowMs),
+            ':attempt': attempt,
+            ':released': 'released',
+            ':claimed': 'claimed',
+            ':unknown': 'unknown',
+            ':takeoverBefore': clock.takeoverBeforeMs,
+            ...Object.fromEntries(entries.map(([name, value]) => [`:v_${name}`, value])),
+          },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { won: true, previous: Attributes ? toRecord(Attributes, operation) : undefined };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new ClaimStoreError(operation, { cause: error });
+      const old = itemOf(error);
+      return ownRetryOrLost(old ? toRecord(old, operation) : await this.read(key), item, attempt);
     }
   }
 
@@ -210,6 +294,49 @@ export class DynamoDbClaimStore implements ClaimStore {
     const values: Record<string, string | number> = { state: 'failed' };
     if (errorCode !== undefined) values.errorCode = errorCode;
     return this.fencedUpdate('markFailed', key, fence, values, true, [], CONTENT_ATTRIBUTES);
+  }
+
+  storeParts(key: MessageKey, fence: Fence, parts: StoredAnswer): Promise<FencedWrite> {
+    const values = { [PARTS_ATTRIBUTES.parts]: JSON.stringify(parts), [PARTS_ATTRIBUTES.partsSent]: 0 };
+    return this.fencedUpdate('storeParts', key, fence, values, true);
+  }
+
+  partSent(key: MessageKey, fence: Fence, partsSent: number): Promise<FencedWrite> {
+    return this.fencedUpdate('partSent', key, fence, { [PARTS_ATTRIBUTES.partsSent]: partsSent }, true);
+  }
+
+  async confirmPart(key: MessageKey, partsSent: number): Promise<ConfirmResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
+          UpdateExpression: 'SET #partsSent = :partsSent',
+          ConditionExpression: CONFIRM_PART_CONDITION,
+          ExpressionAttributeNames: {
+            '#parts': PARTS_ATTRIBUTES.parts,
+            '#partsSent': PARTS_ATTRIBUTES.partsSent,
+            '#state': NAMES['#state'],
+          },
+          ExpressionAttributeValues: {
+            ':partsSent': partsSent,
+            ':claimed': 'claimed',
+            ':unknown': 'unknown',
+            ':released': 'released',
+            ':failed': 'failed',
+          },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { confirmed: true, previous: Attributes ? toRecord(Attributes, 'confirmPart') : undefined };
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        const item = itemOf(error);
+        return { confirmed: false, current: item ? toRecord(item, 'confirmPart') : undefined };
+      }
+      throw new ClaimStoreError('confirmPart', { cause: error });
+    }
   }
 
   async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
@@ -318,4 +445,28 @@ export class DynamoDbClaimStore implements ClaimStore {
       throw new ClaimStoreError(operation, { cause: error });
     }
   }
+}
+
+/** The record carries this owner's fence: it is the write the caller made, not a rival's. */
+const isOwnWrite = (record: ClaimRecord, owner: string, attempt: number): boolean =>
+  record.owner === owner && record.attempt === attempt && record.state === 'claimed';
+
+/**
+ * A failed claim whose record shows the claimer's own fence is the claimer's first try, landed
+ * before the SDK retried it after a timeout: won. What it replaced is no longer known, except a
+ * stored multi-part answer, which a takeover keeps (and `partsSent` only grows): it is handed back as
+ * `previous` so that the owner resumes it instead of composing again. Without this the owner would
+ * take its own claim for a rival's and wait for itself. A queued claim has no owner yet: its retry
+ * looks like a copy and is answered 200 like one; the worker replies.
+ */
+function ownRetryOrLost(
+  current: ClaimRecord | undefined,
+  written: Record<string, string | number>,
+  attempt: number,
+): ClaimResult {
+  const owner = written[NAMES['#owner']];
+  if (current && typeof owner === 'string' && isOwnWrite(current, owner, attempt)) {
+    return { won: true, previous: current.parts === undefined ? undefined : current };
+  }
+  return { won: false, current };
 }

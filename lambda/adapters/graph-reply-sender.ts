@@ -1,6 +1,8 @@
-import type { OutboundReply, ReplySender, SendResult } from '../domain/ports';
+import type { OutboundReply, ReadReceipt, ReadReceiptResult, ReplySender, SendResult } from '../domain/ports';
+import { partProblem } from '../domain/reply-limits';
 import { isRecord } from '../json-object';
 import { classifyGraphError, EXPIRED_TOKEN_CODE, NOT_SENT_TRANSPORT_CODES } from './graph-error-codes';
+import { messageBody } from './graph-message-body';
 
 export interface GraphReplySenderOptions {
   baseUrl: string;
@@ -15,19 +17,18 @@ export interface GraphReplySenderOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** Sends text replies through the WhatsApp Cloud API `/{phone-number-id}/messages` endpoint. */
+/** Sends reply parts through the WhatsApp Cloud API `/{phone-number-id}/messages` endpoint. */
 export function graphReplySender(options: GraphReplySenderOptions): ReplySender {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   return {
     async send(reply: OutboundReply): Promise<SendResult> {
-      const request = messageBody(reply);
-      if (request === undefined) {
-        return {
-          kind: 'permanent',
-          code: undefined,
-          detail: `reply kind ${reply.part.kind} not supported yet`,
-        };
+      // A part Graph would refuse (a fourth button, a 21-character title) is never sent: a 400 on
+      // every retry helps nobody. The use case checks whole answers first; this guards every caller.
+      const problem = partProblem(reply.part);
+      if (problem !== undefined) {
+        return { kind: 'permanent', code: undefined, detail: `invalid ${reply.part.kind} part: ${problem}` };
       }
+      const request = messageBody(reply.to, reply.part, reply.inReplyTo, reply.callbackData);
       const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(reply.tenantId)}/messages`;
       // Outside the try: a failure to get the token is not a send with an unknown outcome.
       const accessToken = await options.accessToken();
@@ -55,6 +56,39 @@ export function graphReplySender(options: GraphReplySenderOptions): ReplySender 
       const errorClass = classifyGraphError(response.status, code);
       return errorClass === 'ambiguous' ? { kind: 'ambiguous', detail } : { kind: errorClass, code, detail };
     },
+
+    async markRead(receipt: ReadReceipt): Promise<ReadReceiptResult> {
+      const url = `${options.baseUrl}/${options.version}/${encodeURIComponent(receipt.tenantId)}/messages`;
+      try {
+        const response = await fetchImpl(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${await options.accessToken()}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(readReceiptBody(receipt)),
+          signal: AbortSignal.timeout(receipt.timeoutMs),
+        });
+        await response.body?.cancel();
+        return response.ok ? 'ok' : 'failed';
+      } catch {
+        // Timeout, refused connection, no token: the reply goes on without the receipt.
+        return 'failed';
+      }
+    },
+  };
+}
+
+/**
+ * Meta's "Mark messages as read" body, plus `typing_indicator` for "Typing indicators" (shown until
+ * the reply, at most 25 s; Meta asks to show it only when a reply follows, which the owner's does).
+ */
+export function readReceiptBody(receipt: Pick<ReadReceipt, 'messageId' | 'typing'>) {
+  return {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: receipt.messageId,
+    ...(receipt.typing ? { typing_indicator: { type: 'text' } } : {}),
   };
 }
 
@@ -77,19 +111,6 @@ async function rejectedToken(
   } catch {
     return { kind: 'permanent', code, detail: `${detail}; the secret could not be read again` };
   }
-}
-
-function messageBody(reply: OutboundReply) {
-  if (reply.part.kind !== 'text') return undefined;
-  return {
-    messaging_product: 'whatsapp',
-    recipient_type: 'individual',
-    to: reply.to,
-    type: 'text',
-    context: { message_id: reply.inReplyTo },
-    text: { preview_url: reply.part.previewUrl ?? false, body: reply.part.body },
-    ...(reply.callbackData === undefined ? {} : { biz_opaque_callback_data: reply.callbackData }),
-  };
 }
 
 function transportFailure(error: unknown): SendResult {

@@ -7,9 +7,9 @@ import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
 import { createDynamoDbClient } from '../adapters/dynamodb-client';
 import { type Forwarder, forwarder } from '../adapters/forwarder';
 import { graphReplySender } from '../adapters/graph-reply-sender';
+import { configuredBot } from '../bots/configured-bot';
 import { type Config, parseConfig } from '../config/config';
 import { graphCredentials, type SecretsProvider, secretsProvider } from '../config/secrets';
-import { defaultBot } from '../domain/default-bot';
 import { ownerPace } from '../domain/owner-pace';
 import type { AnswerDeps, Bot, Clock } from '../domain/ports';
 import { protocolLog } from '../observability/protocol-log';
@@ -61,7 +61,7 @@ export function buildApp(env: Record<string, string | undefined>, overrides: App
         ...graphCredentials(secrets),
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       }),
-      bot: overrides.bot ?? defaultBot,
+      bot: overrides.bot ?? configuredBot(config.bot, secrets, overrides.fetch),
       clock,
       newOwner: randomUUID,
       pace: ownerPace(),

@@ -6,9 +6,9 @@ import { DynamoDbClaimStore } from '../adapters/dynamodb-claim-store';
 import { graphReplySender } from '../adapters/graph-reply-sender';
 import { createSqsClient } from '../adapters/sqs-client';
 import { sqsRedriveQueue } from '../adapters/sqs-redrive-queue';
+import { configuredBot } from '../bots/configured-bot';
 import { parseWorkerConfig, type WorkerConfig } from '../config/config';
 import { graphCredentials, secretsProvider } from '../config/secrets';
-import { defaultBot } from '../domain/default-bot';
 import type { WorkerDeps } from '../domain/deliver-queued';
 import { ownerPace } from '../domain/owner-pace';
 import type { Bot, Clock, RedriveQueue } from '../domain/ports';
@@ -56,7 +56,7 @@ export function buildWorker(
       replies: pacedReplies(graph, tokenBucketPacer(config.sendRatePerSecond), clock),
       // No explicit endpoint here either: AWS_ENDPOINT_URL_SQS points it at a local server.
       redrive: overrides.redrive ?? sqsRedriveQueue(createSqsClient(), config.redriveQueueUrl),
-      bot: overrides.bot ?? defaultBot,
+      bot: overrides.bot ?? configuredBot(config.bot, secrets, overrides.fetch),
       clock,
       newOwner: randomUUID,
       pace: ownerPace(),

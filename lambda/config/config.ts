@@ -6,6 +6,8 @@ export interface WhatsAppSecrets {
   appSecret: string;
   accessToken: string;
   verifyToken: string;
+  /** The HTTP bot's signing key, when the secret holds one (BOT_SECRET_KEY). */
+  botSecret?: string | undefined;
 }
 
 export type SecretsSource =
@@ -25,7 +27,26 @@ export interface Config {
   defaultRemainingMs: number;
   forwardUrl: string | undefined;
   logMessageContent: boolean;
+  bot: BotConfig;
 }
+
+export const BOT_PROTOCOLS = ['whatsapp-once-v1', 'rasa'] as const;
+export type BotProtocol = (typeof BOT_PROTOCOLS)[number];
+
+/**
+ * Which bot answers: the in-code one, or an HTTP bot at `url`. Its signing key comes from
+ * BOT_SECRET with environment secrets, or from the `botSecret` key of the WhatsApp secret with
+ * WHATSAPP_SECRET_ID (one secret to rotate, never in the function's configuration).
+ */
+export type BotConfig =
+  | { kind: 'in-code' }
+  | {
+      kind: 'http';
+      protocol: BotProtocol;
+      url: string;
+      timeoutMs: number;
+      secret: { kind: 'environment'; value: string | undefined } | { kind: 'secrets-manager' };
+    };
 
 /** The worker and redrive functions: the webhook's config plus the re-drive queue and the send pace. */
 export interface WorkerConfig extends Config {
@@ -51,6 +72,9 @@ export const DEFAULTS = {
   ambiguousGraceMs: 30_000,
   sendTimeoutMs: 8_000,
   sendMaxAttempts: 3,
+  staleAfterSeconds: 3_600,
+  botTimeoutMs: 10_000,
+  botProtocol: 'whatsapp-once-v1',
   defaultRemainingMs: 25_000,
   replyMode: 'inline',
   /** Meta's default throughput per business number. */
@@ -134,6 +158,11 @@ function readConfig(reader: Reader, problems: string[]): Config {
   if (logContent !== 'true' && logContent !== 'false') {
     problems.push(`${ENV.logMessageContent} must be "true" or "false"`);
   }
+  const flag = (name: string): boolean => {
+    const value = read(name) ?? 'false';
+    if (value !== 'true' && value !== 'false') problems.push(`${name} must be "true" or "false"`);
+    return value === 'true';
+  };
 
   return {
     tableName: tableName ?? '',
@@ -154,10 +183,58 @@ function readConfig(reader: Reader, problems: string[]): Config {
       ambiguousGraceMs: integer(ENV.ambiguousGraceMs, DEFAULTS.ambiguousGraceMs, 0, 24 * 3_600_000),
       sendTimeoutMs: integer(ENV.sendTimeoutMs, DEFAULTS.sendTimeoutMs, 100, 25_000),
       sendMaxAttempts: integer(ENV.sendMaxAttempts, DEFAULTS.sendMaxAttempts, 1, 10),
+      staleAfterSeconds: integer(ENV.staleAfterSeconds, DEFAULTS.staleAfterSeconds, 0, 24 * 3_600),
+      markAsRead: flag(ENV.markAsRead),
+      typingIndicator: flag(ENV.typingIndicator),
     },
     defaultRemainingMs: integer(ENV.defaultRemainingMs, DEFAULTS.defaultRemainingMs, 1_000, 900_000),
     forwardUrl,
     logMessageContent: logContent === 'true',
+    bot: readBotConfig(reader, secrets, problems),
+  };
+}
+
+/** A bad BOT_URL fails the cold start with a clear error, not the first message. */
+function readBotConfig(reader: Reader, secrets: SecretsSource, problems: string[]): BotConfig {
+  const url = reader.text(ENV.botUrl);
+  const secret = reader.text(ENV.botSecret);
+  const protocolText = reader.text(ENV.botProtocol) ?? DEFAULTS.botProtocol;
+  const protocol = BOT_PROTOCOLS.find((known) => known === protocolText);
+  const timeoutMs = reader.integer(ENV.botTimeoutMs, DEFAULTS.botTimeoutMs, 100, 25_000);
+  if (url === undefined) {
+    if (secret !== undefined || reader.text(ENV.botProtocol) !== undefined) {
+      problems.push(`${ENV.botSecret} and ${ENV.botProtocol} need ${ENV.botUrl}`);
+    }
+    return { kind: 'in-code' };
+  }
+  if (!isHttpUrl(url)) problems.push(`${ENV.botUrl} must be an http(s) URL`);
+  if (protocol === undefined) {
+    problems.push(`${ENV.botProtocol} must be one of ${BOT_PROTOCOLS.join(', ')}, got "${protocolText}"`);
+  }
+  if (secrets.kind === 'secrets-manager') {
+    if (secret !== undefined)
+      problems.push(
+        `with ${ENV.secretId}, put the bot secret in the secret's "botSecret" key, not ${ENV.botSecret}`,
+      );
+    return {
+      kind: 'http',
+      protocol: protocol ?? 'whatsapp-once-v1',
+      url,
+      timeoutMs,
+      secret: { kind: 'secrets-manager' },
+    };
+  }
+  // Rasa's REST channel verifies no signature: its key is optional. Ours signs every request.
+  if (secret === undefined && protocol !== 'rasa')
+    problems.push(`${ENV.botSecret} is required with ${ENV.botUrl}`);
+  else if (secret !== undefined && secret.length < 16)
+    problems.push(`${ENV.botSecret} must be at least 16 characters`);
+  return {
+    kind: 'http',
+    protocol: protocol ?? 'whatsapp-once-v1',
+    url,
+    timeoutMs,
+    secret: { kind: 'environment', value: secret },
   };
 }
 

@@ -28,6 +28,19 @@ export const ENV = {
   redriveQueueUrl: 'REDRIVE_QUEUE_URL',
   /** Worker: paced sends per phone_number_id per container. */
   sendRatePerSecond: 'SEND_RATE_PER_SECOND',
+  /** An HTTP bot to ask for every answer (docs/BOT.md); unset: the in-code bot (lambda/bots/in-code-bot.ts). */
+  botUrl: 'BOT_URL',
+  /** 'whatsapp-once-v1' (default, docs/bot-protocol.schema.json) or 'rasa' (Rasa's REST channel). */
+  botProtocol: 'BOT_PROTOCOL',
+  botTimeoutMs: 'BOT_TIMEOUT_MS',
+  /** HMAC key of X-Bot-Signature-256, with environment secrets; with WHATSAPP_SECRET_ID, the secret's `botSecret`. */
+  botSecret: 'BOT_SECRET',
+  /** A message older than this (but inside the 24 h window) is `stale` in the bot's context. */
+  staleAfterSeconds: 'STALE_AFTER_SECONDS',
+  /** 'true': the owner marks each message read (Graph `status: read`) before composing. Default 'false'. */
+  markAsRead: 'MARK_AS_READ',
+  /** 'true': the same request shows the typing indicator until the reply. Default 'false'. */
+  typingIndicator: 'TYPING_INDICATOR',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -38,3 +51,6 @@ export const SECRET_KEYS = {
   accessToken: 'accessToken',
   verifyToken: 'verifyToken',
 } as const;
+
+/** Optional key of the same secret: the HTTP bot's signing key (BOT_URL with WHATSAPP_SECRET_ID). */
+export const BOT_SECRET_KEY = 'botSecret';

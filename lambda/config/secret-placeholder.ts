@@ -7,7 +7,8 @@ import type { WhatsAppSecrets } from './config';
  */
 export const SECRET_PLACEHOLDER = 'REPLACE_ME';
 
-export type SecretName = keyof WhatsAppSecrets;
+/** The three values Meta issues or the stack generates (the optional bot key is never a placeholder). */
+export type SecretName = Exclude<keyof WhatsAppSecrets, 'botSecret'>;
 
 /** Which of the named values still hold the placeholder, in the order asked. */
 export function placeholdersAmong(secrets: WhatsAppSecrets, names: readonly SecretName[]): SecretName[] {

@@ -1,5 +1,5 @@
 import type { SecretsSource, WhatsAppSecrets } from './config';
-import { ENV, SECRET_KEYS } from './env-names';
+import { BOT_SECRET_KEY, ENV, SECRET_KEYS } from './env-names';
 
 /** Kept in memory this long, so a rotated secret is picked up without a redeploy even if nothing fails. */
 const SECRET_MAX_AGE_SECONDS = 300;
@@ -99,9 +99,12 @@ export function parseSecret(value: unknown): WhatsAppSecrets {
     }
     return found;
   };
+  const botSecret =
+    typeof value === 'object' && value !== null ? Reflect.get(value, BOT_SECRET_KEY) : undefined;
   return {
     appSecret: field(SECRET_KEYS.appSecret),
     accessToken: field(SECRET_KEYS.accessToken),
     verifyToken: field(SECRET_KEYS.verifyToken),
+    ...(typeof botSecret === 'string' && botSecret !== '' ? { botSecret } : {}),
   };
 }

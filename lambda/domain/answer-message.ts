@@ -36,6 +36,8 @@ async function claimThenAnswer(
   const waitUntil = Math.min(clock.now() + tuning.inFlightWaitMs, leaseUntil - MIN_SEND_WINDOW_MS);
   let attempt = 1;
   let waited = false;
+  // The record to take over holds a stored answer: the takeover keeps it (docs/PROTOCOL.md).
+  let keepParts = false;
 
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
     const now = clock.now();
@@ -46,12 +48,17 @@ async function claimThenAnswer(
     const fence: Fence = { owner: deps.newOwner(), attempt };
     const result = await claims.claim(
       key,
-      { ...fence, leaseUntil, expiresAt: epochSeconds(now) + tuning.dedupTtlSeconds },
+      { ...fence, leaseUntil, expiresAt: epochSeconds(now) + tuning.dedupTtlSeconds, keepParts },
       claimClock(deps, now),
     );
     if (result.won) {
       observer.claimed(key, attempt, result.previous?.state);
-      return answerAsOwner(deps, message, fence, leaseUntil, now);
+      // The takeover that kept a stored answer returns it (ALL_OLD): resume it, never compose again.
+      const previous = keepParts ? result.previous : undefined;
+      const stored = previous?.parts && { parts: previous.parts, partsSent: previous.partsSent ?? 0 };
+      // Attempt 1 is only ever the first claim of the message: its owner sends the read receipt.
+      const owner = { fence, leaseUntil, claimedAt: now, stored, first: attempt === 1 };
+      return answerAsOwner(deps, message, owner);
     }
 
     let current: ClaimRecord | undefined = result.current;
@@ -80,6 +87,7 @@ async function claimThenAnswer(
     if (waited) observer.inFlightWaitEnded(key, 'takeover');
     // Released, lease run out, expired or gone: claim again as the next attempt.
     attempt = current ? current.attempt + 1 : 1;
+    keepParts = current?.parts !== undefined && current.expiresAt >= epochSeconds(clock.now());
   }
   return retryLater('contended');
 }

@@ -1,4 +1,4 @@
-import type { BotContext, BotUser } from './bot';
+import type { BotContext } from './bot';
 import type { InboundMessage } from './messages';
 
 /** Meta refuses a free-form reply 24 h after the user's message (error 131047). */
@@ -21,13 +21,9 @@ export function botContext(
   const windowOpen = ageSeconds < REPLY_WINDOW_SECONDS;
   return {
     tenantId: message.key.tenantId,
-    user: userOf(message),
+    user: message.user,
     ageSeconds,
     windowOpen,
     stale: windowOpen && ageSeconds > staleAfterSeconds,
   };
-}
-
-function userOf(message: InboundMessage): BotUser {
-  return message.replyTo === undefined ? {} : { phone: message.replyTo };
 }

@@ -100,3 +100,23 @@ export interface Bot {
 }
 
 export const textPart = (body: string): ReplyPart => ({ kind: 'text', body });
+
+/**
+ * The bot could not answer now (unreachable, timed out, an error status, a body that is not JSON):
+ * retryable, the claim is given back as for any bot failure.
+ */
+export class BotError extends Error {
+  override name = 'BotError';
+}
+
+/**
+ * The bot answered, but not within the protocol (wrong version, a part that breaks the schema): a
+ * permanent failure, since asking again yields the same answer. Compared by name (two bundled
+ * copies of this module would break `instanceof`).
+ */
+export class InvalidBotAnswerError extends Error {
+  override name = 'InvalidBotAnswerError';
+}
+
+export const isInvalidBotAnswer = (error: unknown): error is InvalidBotAnswerError =>
+  error instanceof Error && error.name === 'InvalidBotAnswerError';

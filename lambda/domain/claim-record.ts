@@ -1,3 +1,5 @@
+import type { BotUser, InboundContent, Referral, ReplyPart } from './bot';
+
 /**
  * queued   - queued mode: the webhook wrote the claim and the reply's inputs (the outbox entry); no
  *            owner yet. The worker takes a lease on it from the table's stream or a re-drive.
@@ -9,12 +11,16 @@
  */
 export type ClaimState = 'queued' | 'claimed' | 'unknown' | 'released' | 'done' | 'failed';
 
-/** What the worker needs to reply, kept on the record from the queued write until it is settled. */
+/**
+ * What the worker needs to reply, kept on the record from the queued write until it is settled.
+ * `content`, `user` and `referral` are personal data: removed once the record is done or failed.
+ */
 export interface OutboxEntry {
   replyTo: string;
   type: string;
-  /** Personal data: removed from the record once it is done or failed. */
-  text: string | undefined;
+  content: InboundContent;
+  user: BotUser;
+  referral?: Referral | undefined;
   /** Epoch seconds: when the user sent the message (the 24 h reply window starts here). */
   msgTimestamp: number;
   /** Epoch ms of the queued write, for the delay from webhook to reply. */
@@ -35,7 +41,17 @@ export interface ClaimRecord {
   claimedAt?: number | undefined;
   /** Queued mode: the reply's inputs, until the record is settled. */
   outbox?: OutboxEntry | undefined;
+  /**
+   * A multi-part answer, stored by its owner before the first part is sent (single-part answers are
+   * not stored). A new owner resumes it at `partsSent` and never composes again. Removed once settled.
+   */
+  parts?: StoredAnswer | undefined;
+  /** How many parts of `parts` are recorded as sent (by their owner, or by a part's status). */
+  partsSent?: number | undefined;
 }
+
+/** The parts of a stored answer, as the bot returned them. */
+export type StoredAnswer = readonly ReplyPart[];
 
 /** Identifies one owner of one attempt; every write after the claim is conditioned on it. */
 export interface Fence {
@@ -46,6 +62,11 @@ export interface Fence {
 export interface NewClaim extends Fence {
   leaseUntil: number;
   expiresAt: number;
+  /**
+   * The record this claim takes over holds a stored answer: the claim is then an update that keeps
+   * `parts` and `partsSent` (TAKEOVER_CONDITION), not a put that would replace them.
+   */
+  keepParts?: boolean;
 }
 
 /** Queued mode's claim: no owner and no lease yet, the reply's inputs instead. */
@@ -53,6 +74,8 @@ export interface NewQueuedClaim {
   attempt: number;
   expiresAt: number;
   outbox: OutboxEntry;
+  /** As NewClaim's: take over a record holding a stored answer without dropping it. */
+  keepParts?: boolean;
 }
 
 /** The worker's lease on a record, fenced on the attempt its trigger observed. */

@@ -1,8 +1,9 @@
 import { answerAsOwner } from './answer-as-owner';
 import { type ClaimClock, type ClaimRecord, type Fence, isSettled } from './claim-record';
 import { isStoreError } from './claim-store-error';
-import type { InboundMessage, MessageKey } from './messages';
+import { type InboundMessage, type MessageKey, textOf } from './messages';
 import type { AnswerDeps, ProtocolObserver, QueueObserver, RedriveQueue, RedriveReason } from './ports';
+import { REPLY_WINDOW_MS } from './reply-window';
 import { MIN_SEND_WINDOW_MS } from './tuning';
 
 export interface WorkerDeps extends Omit<AnswerDeps, 'observer'> {
@@ -24,13 +25,10 @@ export type WorkerOutcome =
 export const canAcknowledge = (outcome: WorkerOutcome): boolean =>
   outcome.kind !== 'redrive-failed' && outcome.kind !== 'store-error';
 
-/** Meta refuses a free-form reply 24 h after the user's message (error 131047). */
-export const REPLY_WINDOW_MS = 24 * 3_600_000;
-/** A reply is not started this close to the window's end: it could not arrive in time. */
-const WINDOW_MARGIN_MS = 60_000;
-const WINDOW_CLOSED_CODE = 131047;
 const MAX_REDRIVE_DELAY_S = 900;
 const MAX_LEASE_ROUNDS = 3;
+/** The first lease of a record the webhook queued as attempt 1: its owner sends the read receipt. */
+const FIRST_LEASE_ATTEMPT = 2;
 
 /**
  * The worker's use case, for a stream record and a re-drive alike: take the fenced lease on the
@@ -97,20 +95,23 @@ async function replyAsOwner(
     await deps.claims.release(key, fence);
     return { kind: 'handed-back' };
   }
+  // The 24 h window is judged by answerAsOwner, as inline: past it the bot may still answer with a
+  // template; anything else ends `window-closed` with no Graph call.
   const windowEnd = outbox.msgTimestamp * 1000 + REPLY_WINDOW_MS;
-  if (now >= windowEnd - WINDOW_MARGIN_MS) {
-    await deps.claims.markFailed(key, fence, WINDOW_CLOSED_CODE);
-    deps.observer.windowClosed(key);
-    return { kind: 'terminal', reason: 'window-closed' };
-  }
   const message: InboundMessage = {
     key,
     replyTo: outbox.replyTo,
     type: outbox.type,
-    text: outbox.text,
+    text: textOf(outbox.content),
+    content: outbox.content,
+    user: outbox.user,
+    referral: outbox.referral,
     timestamp: outbox.msgTimestamp,
   };
-  const outcome = await answerAsOwner(deps, message, fence, leaseUntil, now);
+  // The leased record (ALL_NEW) carries what a previous owner stored of a multi-part answer.
+  const stored = record.parts && { parts: record.parts, partsSent: record.partsSent ?? 0 };
+  const first = fence.attempt === FIRST_LEASE_ATTEMPT;
+  const outcome = await answerAsOwner(deps, message, { fence, leaseUntil, claimedAt: now, stored, first });
   switch (outcome.kind) {
     case 'replied':
       return { kind: 'replied' };

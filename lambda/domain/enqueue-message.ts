@@ -27,6 +27,8 @@ async function claimAsOutbox(
 ): Promise<MessageOutcome> {
   const { key } = message;
   let attempt = 1;
+  // A record holding a stored answer (a worker's, released) is taken over keeping it.
+  let keepParts = false;
   for (let round = 0; round < MAX_ENQUEUE_ROUNDS; round++) {
     const now = deps.clock.now();
     const clock = { nowMs: now, takeoverBeforeMs: now - deps.tuning.takeoverGraceMs };
@@ -38,11 +40,14 @@ async function claimAsOutbox(
         outbox: {
           replyTo,
           type: message.type,
-          text: message.text,
+          content: message.content,
+          user: message.user,
+          referral: message.referral,
           // Without Meta's timestamp, the window is counted from our first sight of the message.
           msgTimestamp: message.timestamp ?? epochSeconds(now),
           queuedAt: now,
         },
+        keepParts,
       },
       clock,
     );
@@ -61,6 +66,7 @@ async function claimAsOutbox(
     }
     // Released or lease-over (inline mode's leftovers, or a worker's), expired, or gone: claim again.
     attempt = current ? current.attempt + 1 : 1;
+    keepParts = current?.parts !== undefined && current.expiresAt >= epochSeconds(now);
   }
   return retryLater('contended');
 }

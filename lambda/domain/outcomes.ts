@@ -6,7 +6,7 @@ export type MessageOutcome =
   | { kind: 'replied' }
   /** Queued mode: the claim and its outbox entry are durable; the worker replies. */
   | { kind: 'queued' }
-  | { kind: 'terminal'; reason: 'permanent-error' | 'no-address' }
+  | { kind: 'terminal'; reason: 'permanent-error' | 'no-address' | 'window-closed' }
   | { kind: 'no-reply' }
   | { kind: 'duplicate'; reason: 'already-processed' | 'in-flight' | 'same-batch' }
   | { kind: 'retry-later'; reason: RetryReason }

@@ -14,6 +14,7 @@ import type {
   NewClaim,
   NewLease,
   NewQueuedClaim,
+  StoredAnswer,
 } from './claim-record';
 import type { MessageKey, StatusUpdate, ValueLevelError } from './messages';
 import type { OwnerPace } from './owner-pace';
@@ -45,6 +46,15 @@ export interface ClaimStore {
   markFailed(key: MessageKey, fence: Fence, errorCode: number | undefined): Promise<FencedWrite>;
   /** A status webhook proved the reply left: settle the record as done, whoever owns it. */
   confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult>;
+  /** A multi-part answer, stored before its first part is sent (fenced while claimed; partsSent 0). */
+  storeParts(key: MessageKey, fence: Fence, parts: StoredAnswer): Promise<FencedWrite>;
+  /** Parts 0 .. partsSent - 1 of the stored answer are sent (fenced while claimed). */
+  partSent(key: MessageKey, fence: Fence, partsSent: number): Promise<FencedWrite>;
+  /**
+   * A status proved parts 0 .. partsSent - 1 left: raise partsSent on a record that holds parts and
+   * is not settled, whoever owns it; never lower it. Not confirmed: `current` is what refused it.
+   */
+  confirmPart(key: MessageKey, partsSent: number): Promise<ConfirmResult>;
 }
 
 /**
@@ -53,8 +63,11 @@ export interface ClaimStore {
  */
 export type ClaimOperation = keyof ClaimStore;
 
-/** The fenced writes that settle a claim after the send. */
-export type SettleWrite = Extract<ClaimOperation, 'complete' | 'release' | 'markUnknown' | 'markFailed'>;
+/** The fenced writes after the claim: those that settle it, and those of a multi-part answer. */
+export type SettleWrite = Extract<
+  ClaimOperation,
+  'complete' | 'release' | 'markUnknown' | 'markFailed' | 'storeParts' | 'partSent'
+>;
 
 export interface OutboundReply {
   tenantId: string;
@@ -80,8 +93,22 @@ export type SendResult =
   | { kind: 'permanent'; code: number | undefined; detail: string }
   | { kind: 'ambiguous'; detail: string };
 
+/** Graph's mark-as-read of an inbound message, with the typing indicator when `typing`. */
+export interface ReadReceipt {
+  tenantId: string;
+  /** The inbound wamid. */
+  messageId: string;
+  typing: boolean;
+  timeoutMs: number;
+}
+
+/** A courtesy, never a condition of the reply: a failure is reported and forgotten. */
+export type ReadReceiptResult = 'ok' | 'failed';
+
 export interface ReplySender {
   send(reply: OutboundReply): Promise<SendResult>;
+  /** Marks an inbound message read (MARK_AS_READ, TYPING_INDICATOR); never throws. */
+  markRead(receipt: ReadReceipt): Promise<ReadReceiptResult>;
 }
 
 /** The replaceable bot, defined with the answer's shapes in bot.ts. */
@@ -104,6 +131,10 @@ export interface ProtocolObserver {
   doubleReply(key: MessageKey, attempts: { confirmedAttempt: number; settledAttempt: number }): void;
   asyncReplyFailure(key: MessageKey, status: StatusUpdate): void;
   valueError(error: ValueLevelError): void;
+  /** The owner's mark-as-read (and typing indicator) before composing: sent once, never retried. */
+  readReceipt(key: MessageKey, result: ReadReceiptResult, typing: boolean): void;
+  /** The 24 h customer-service window closed before a free-form reply: terminal, no Graph call. */
+  windowClosed(key: MessageKey): void;
 }
 
 /** Everything the message use cases need, built once per container by the composition root. */
@@ -154,8 +185,6 @@ export interface QueueObserver {
     reason: RedriveReason,
   ): void;
   redriveFailed(key: MessageKey, error: unknown): void;
-  /** The 24 h customer-service window closed before a reply: terminal, no Graph call. */
-  windowClosed(key: MessageKey): void;
   /** A trigger the worker cannot use (a malformed re-drive message). */
   triggerRejected(reason: string): void;
 }

@@ -44,11 +44,16 @@ export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate)
   // The peek may miss a claim written a moment ago: only a consistent read may say "no record".
   const seen = (await deps.claims.peek(origin.key)) ?? (await deps.claims.read(origin.key));
   if (seen === undefined) return;
+  const lastPart = origin.part === undefined || origin.part.index === origin.part.count - 1;
   if (doneForGood(seen, deps.clock.now())) {
-    reportIfDoubleReply(deps, origin.key, origin.attempt, status, seen);
+    if (lastPart) reportIfDoubleReply(deps, origin.key, origin.attempt, status, seen);
     return;
   }
-  const result = await deps.claims.confirmSent(origin.key, status.outboundId);
+  // A part before the last of a multi-part answer settles that part only: partsSent rises past it,
+  // so no owner sends it again; the answer is done when its last part is proven or completed.
+  const result = lastPart
+    ? await deps.claims.confirmSent(origin.key, status.outboundId)
+    : await deps.claims.confirmPart(origin.key, (origin.part?.index ?? 0) + 1);
   if (result.confirmed) {
     // A live owner about to record its own send is the usual race with a fast status, not a rescue.
     const owner = result.previous;
@@ -56,7 +61,9 @@ export async function reconcileStatus(deps: ReconcileDeps, status: StatusUpdate)
     if (!ownerAlive) deps.observer.statusReconciled(origin.key, status);
     return;
   }
-  if (result.current) reportIfDoubleReply(deps, origin.key, origin.attempt, status, result.current);
+  if (lastPart && result.current) {
+    reportIfDoubleReply(deps, origin.key, origin.attempt, status, result.current);
+  }
 }
 
 /**

@@ -59,5 +59,7 @@ export function pacedReplies(replies: ReplySender, pacer: SendPacer, clock: Cloc
       }
       return result;
     },
+    // Not a message: Meta's throughput limit is on messages sent, so a receipt takes no slot.
+    markRead: (receipt) => replies.markRead(receipt),
   };
 }

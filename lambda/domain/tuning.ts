@@ -14,6 +14,12 @@ export interface ProtocolTuning {
   sendTimeoutMs: number;
   /** Graph calls per claim for retryable errors, backoff included, all inside the lease. */
   sendMaxAttempts: number;
+  /** A message older than this is `stale` in the bot's context (STALE_AFTER_SECONDS). */
+  staleAfterSeconds: number;
+  /** MARK_AS_READ: the owner marks the message read once, before composing. */
+  markAsRead: boolean;
+  /** TYPING_INDICATOR: the same request shows "typing..." until the reply (at most 25 s). */
+  typingIndicator: boolean;
 }
 
 // The fixed constants of the protocol: not configurable, because the model (model/params.pml) and the
@@ -27,5 +33,7 @@ export const MIN_SEND_WINDOW_MS = 500;
 export const SEND_MARGIN_MS = 250;
 /** First pause between Graph calls after a retryable error; it doubles on each retry. */
 export const SEND_BACKOFF_MS = 200;
+/** The longest the mark-as-read may take: it runs beside the bot and must not hold up the reply. */
+export const READ_RECEIPT_TIMEOUT_MS = 1_000;
 /** Pauses between tries of a settling write that hit a store error; then the lease decides. */
 export const SETTLE_RETRY_DELAYS_MS: readonly number[] = [50, 150, 400];

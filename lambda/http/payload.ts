@@ -2,10 +2,12 @@ import {
   type InboundMessage,
   recordKey,
   type StatusUpdate,
+  textOf,
   type ValueLevelError,
   type WebhookBatch,
 } from '../domain/messages';
 import { isRecord } from '../json-object';
+import { contentOf, referralOf, userOf } from './inbound-content';
 
 export type WalkResult = { kind: 'batch'; batch: WebhookBatch } | { kind: 'ignored'; reason: string };
 
@@ -57,7 +59,7 @@ export function walkWebhook(body: unknown): WalkResult {
 function walkValue(value: Json, batch: WebhookBatch): void {
   const tenantId = isRecord(value.metadata) ? graphId(value.metadata.phone_number_id) : undefined;
   for (const item of list(value.messages)) {
-    const message = tenantId === undefined ? undefined : toMessage(item, tenantId);
+    const message = tenantId === undefined ? undefined : toMessage(item, tenantId, list(value.contacts));
     if (message) batch.messages.push(message);
     else batch.malformed++;
   }
@@ -81,16 +83,22 @@ function epochSecondsOf(value: unknown): number | undefined {
 /** DynamoDB's limit for a partition key: a longer key could never be claimed, so it is malformed. */
 const MAX_KEY_BYTES = 2048;
 
-function toMessage(item: unknown, tenantId: string): InboundMessage | undefined {
+function toMessage(item: unknown, tenantId: string, contacts: unknown[]): InboundMessage | undefined {
   if (!isRecord(item)) return undefined;
   const messageId = nonEmpty(item.id);
   if (messageId === undefined) return undefined;
   if (Buffer.byteLength(recordKey({ tenantId, messageId })) > MAX_KEY_BYTES) return undefined;
+  const type = nonEmpty(item.type) ?? 'unknown';
+  const content = contentOf(item, type);
+  const referral = referralOf(item);
   return {
     key: { tenantId, messageId },
     replyTo: nonEmpty(item.from) ?? nonEmpty(item.from_user_id),
-    type: nonEmpty(item.type) ?? 'unknown',
-    text: isRecord(item.text) ? text(item.text.body) : undefined,
+    type,
+    text: textOf(content),
+    content,
+    user: userOf(item, contacts),
+    ...(referral === undefined ? {} : { referral }),
     timestamp: epochSecondsOf(item.timestamp),
   };
 }

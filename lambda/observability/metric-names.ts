@@ -26,5 +26,6 @@ export const METRIC = {
   redrivesScheduled: 'RedrivesScheduled',
   redriveFailures: 'RedriveFailures',
   windowClosed: 'ReplyWindowClosed',
+  readReceiptsFailed: 'ReadReceiptsFailed',
   triggersRejected: 'TriggersRejected',
 } as const;

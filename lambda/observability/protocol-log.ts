@@ -136,6 +136,15 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       });
       count(METRIC.windowClosed);
     },
+    readReceipt(key, result, typing) {
+      if (result === 'ok') {
+        logger.debug('Message marked read', { ...ids(key), typing });
+        return;
+      }
+      // A courtesy: the reply goes on without it, and it is not sent again.
+      logger.warn('Mark as read failed', { ...ids(key), typing, outcome: 'read-receipt-failed' });
+      count(METRIC.readReceiptsFailed);
+    },
     triggerRejected(reason) {
       logger.error('Worker trigger rejected', { reason });
       count(METRIC.triggersRejected);

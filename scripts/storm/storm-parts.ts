@@ -9,7 +9,7 @@ import { gatedClock } from '../../devkit/lambda-host/invocation-scope';
 import type { DeliveryAnswer } from '../../devkit/meta/delivery-policy';
 import type { Random } from '../../devkit/random';
 import { systemClock } from '../../lambda/app/build-app';
-import { defaultBot } from '../../lambda/domain/default-bot';
+import { defaultBot } from '../../lambda/bots/default-bot';
 import { recordKey } from '../../lambda/domain/messages';
 import { botFault, dynamoFault, type FaultContext, fetchFault, graphBehaviour } from './faults';
 import { attemptOf, pkOf } from './figures';

@@ -16,6 +16,26 @@ describe('readSettings', () => {
     expect(readSettings(context({}))).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('reads the bot settings, and refuses a BOT_URL that is not http(s)', () => {
+    const settings = readSettings(
+      context({
+        botUrl: 'https://bot.example/v1',
+        botProtocol: 'rasa',
+        botTimeoutMs: '5000',
+        staleAfterSeconds: 600,
+      }),
+    );
+    expect(settings).toMatchObject({
+      botUrl: 'https://bot.example/v1',
+      botProtocol: 'rasa',
+      botTimeoutMs: 5_000,
+      staleAfterSeconds: 600,
+    });
+    expect(() => readSettings(context({ botUrl: 'ftp://bot', botProtocol: 'dialogflow' }))).toThrow(
+      /botUrl must match.*botProtocol must match/,
+    );
+  });
+
   it('accepts command-line strings as well as JSON values', () => {
     const settings = readSettings(
       context({ dedupTtlDays: '10', tracing: 'true', reservedConcurrency: 5, logRetentionDays: '90' }),

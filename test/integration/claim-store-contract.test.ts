@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClaimTable, localDynamoDbClient } from '../../devkit/dynamodb-local';
 import { DynamoDbClaimStore } from '../../lambda/adapters/dynamodb-claim-store';
+import type { StoredAnswer } from '../../lambda/domain/claim-record';
 import type { ClaimStore } from '../../lambda/domain/ports';
 import { InMemoryClaimStore } from '../support/in-memory-claim-store';
 
@@ -176,7 +177,8 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
     const outbox = {
       replyTo: '16505551234',
       type: 'text',
-      text: 'hi',
+      content: { type: 'text', body: 'hi' } as const,
+      user: { phone: '16505551234' },
       msgTimestamp: 1_799_999_990,
       queuedAt: NOW,
     };
@@ -282,6 +284,90 @@ describe.each(stores)('claim store contract: %s', (_name, open) => {
       const k = key();
       await store.enqueue(k, queued(), at(NOW));
       expect(await store.confirmSent(k, 'wamid.out')).toMatchObject({ confirmed: false });
+    });
+  });
+
+  describe('multi-part answers', () => {
+    const PARTS: StoredAnswer = [
+      { kind: 'text', body: 'one' },
+      { kind: 'buttons', body: 'two', buttons: [{ id: 'y', title: 'Yes' }] },
+      { kind: 'text', body: 'three' },
+    ];
+    const a1 = { owner: 'a', attempt: 1 };
+
+    it('stores the answer and partsSent for the owner only, while it holds the claim', async () => {
+      const k = key();
+      await store.claim(k, claimOf('a', 1), at(NOW));
+      expect(await store.storeParts(k, { owner: 'b', attempt: 1 }, PARTS)).toBe('fenced-out');
+      expect(await store.storeParts(k, a1, PARTS)).toBe('written');
+      expect(await store.partSent(k, a1, 1)).toBe('written');
+      expect(await store.partSent(k, { owner: 'a', attempt: 2 }, 2)).toBe('fenced-out');
+      expect(await store.read(k)).toMatchObject({ state: 'claimed', parts: PARTS, partsSent: 1 });
+      await store.release(k, a1);
+      expect(await store.partSent(k, a1, 2)).toBe('fenced-out');
+    });
+
+    it('keeps the stored answer through a takeover that asks to keep it, and only then', async () => {
+      const k = key();
+      await store.claim(k, claimOf('a', 1), at(NOW));
+      await store.storeParts(k, a1, PARTS);
+      await store.partSent(k, a1, 2);
+      await store.release(k, a1);
+      const taken = await store.claim(k, { ...claimOf('b', 2), keepParts: true }, at(NOW));
+      expect(taken).toEqual({
+        won: true,
+        previous: expect.objectContaining({ state: 'released', parts: PARTS, partsSent: 2 }),
+      });
+      expect(await store.read(k)).toMatchObject({
+        state: 'claimed',
+        owner: 'b',
+        attempt: 2,
+        parts: PARTS,
+        partsSent: 2,
+      });
+      // The keeping takeover obeys the takeover clause: never a live lease, never the same attempt twice.
+      expect((await store.claim(k, { ...claimOf('c', 2), keepParts: true }, at(NOW))).won).toBe(false);
+      expect((await store.claim(k, { ...claimOf('c', 3), keepParts: true }, at(NOW))).won).toBe(false);
+    });
+
+    it('does not let the keeping takeover claim a missing or expired record (the PutItem does that)', async () => {
+      expect(await store.claim(key(), { ...claimOf('a', 2), keepParts: true }, at(NOW))).toEqual({
+        won: false,
+        current: undefined,
+      });
+      const k = key();
+      await store.claim(k, claimOf('a', 1), at(NOW));
+      await store.storeParts(k, a1, PARTS);
+      await store.release(k, a1);
+      const afterExpiry = NOW + 9 * 86_400_000;
+      expect((await store.claim(k, { ...claimOf('b', 2), keepParts: true }, at(afterExpiry))).won).toBe(
+        false,
+      );
+      expect((await store.claim(k, claimOf('b', 2), at(afterExpiry))).won).toBe(true);
+      expect((await store.read(k))?.parts).toBeUndefined();
+    });
+
+    it("raises partsSent by a part's status, whoever owns the record, never lowers it, never on a settled one", async () => {
+      const k = key();
+      await store.claim(k, claimOf('a', 1), at(NOW));
+      expect(await store.confirmPart(k, 1)).toMatchObject({ confirmed: false });
+      await store.storeParts(k, a1, PARTS);
+      expect(await store.confirmPart(k, 2)).toMatchObject({ confirmed: true });
+      expect(await store.confirmPart(k, 1)).toMatchObject({ confirmed: false });
+      expect(await store.read(k)).toMatchObject({ state: 'claimed', owner: 'a', partsSent: 2 });
+      await store.complete(k, a1, 'wamid.out');
+      expect(await store.confirmPart(k, 3)).toMatchObject({
+        confirmed: false,
+        current: expect.objectContaining({ state: 'done' }),
+      });
+    });
+
+    it('removes the stored answer when the record is settled', async () => {
+      const k = key();
+      await store.claim(k, claimOf('a', 1), at(NOW));
+      await store.storeParts(k, a1, PARTS);
+      await store.complete(k, a1, 'wamid.out');
+      expect((await store.read(k))?.parts).toBeUndefined();
     });
   });
 });

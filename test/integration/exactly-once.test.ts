@@ -77,7 +77,10 @@ describe('exactly one reply on DynamoDB Local', () => {
     h.clock.shift(8 * 86_400_000 + 5_000);
     const again = await h.deliver(one('wamid.old'));
     expect(again.statusCode).toBe(200);
-    expect(h.graph.requests).toHaveLength(2);
+    // Claimed again, not taken for a duplicate of the done record; then, 8 days after the user
+    // wrote, the 24 h window refuses a free-form reply: window-closed, no second Graph call.
+    expect(await h.record('wamid.old')).toMatchObject({ state: 'failed', errorCode: 131047, attempt: 1 });
+    expect(h.graph.requests).toHaveLength(1);
   });
 });
 

@@ -11,7 +11,7 @@ import { metaJson } from '../../devkit/meta/meta-json';
 import { sleep } from '../../devkit/sleep';
 import { signedPost } from '../../devkit/webhook-events';
 import { buildApp, systemClock, type WebhookApp } from '../../lambda/app/build-app';
-import { defaultBot } from '../../lambda/domain/default-bot';
+import { defaultBot } from '../../lambda/bots/default-bot';
 import type { InboundMessage } from '../../lambda/domain/messages';
 import { webhookHandler } from '../../lambda/webhook-chain';
 

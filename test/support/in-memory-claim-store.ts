@@ -10,6 +10,7 @@ import {
   type NewClaim,
   type NewLease,
   type NewQueuedClaim,
+  type StoredAnswer,
 } from '../../lambda/domain/claim-record';
 import { ClaimStoreError } from '../../lambda/domain/claim-store-error';
 import { type MessageKey, recordKey } from '../../lambda/domain/messages';
@@ -29,7 +30,7 @@ export class InMemoryClaimStore implements ClaimStore {
 
   async claim(key: MessageKey, claim: NewClaim, clock: ClaimClock): Promise<ClaimResult> {
     await this.enter('claim');
-    return this.conditionalPut(key, claim.attempt, clock, {
+    return this.conditionalPut(key, claim.attempt, clock, claim.keepParts === true, {
       state: 'claimed',
       owner: claim.owner,
       attempt: claim.attempt,
@@ -41,7 +42,7 @@ export class InMemoryClaimStore implements ClaimStore {
 
   async enqueue(key: MessageKey, claim: NewQueuedClaim, clock: ClaimClock): Promise<ClaimResult> {
     await this.enter('enqueue');
-    return this.conditionalPut(key, claim.attempt, clock, {
+    return this.conditionalPut(key, claim.attempt, clock, claim.keepParts === true, {
       state: 'queued',
       owner: '',
       attempt: claim.attempt,
@@ -75,23 +76,29 @@ export class InMemoryClaimStore implements ClaimStore {
     return { won: true, record: { ...record } };
   }
 
+  /** The PutItem under the claim condition; with `keepParts`, the takeover update that keeps the answer. */
   private conditionalPut(
     key: MessageKey,
     attempt: number,
     clock: ClaimClock,
+    keepParts: boolean,
     next: ClaimRecord,
   ): ClaimResult {
     const id = recordKey(key);
     const current = this.records.get(id);
-    const wins =
-      current === undefined ||
-      current.expiresAt < epochSeconds(clock.nowMs) ||
-      (current.attempt < attempt &&
-        (current.state === 'released' ||
-          ((current.state === 'claimed' || current.state === 'unknown') &&
-            current.leaseUntil < clock.takeoverBeforeMs)));
-    if (!wins) return { won: false, current: { ...current } };
-    this.records.set(id, next);
+    const expired = current !== undefined && current.expiresAt < epochSeconds(clock.nowMs);
+    const takeover =
+      current !== undefined &&
+      current.attempt < attempt &&
+      (current.state === 'released' ||
+        ((current.state === 'claimed' || current.state === 'unknown') &&
+          current.leaseUntil < clock.takeoverBeforeMs));
+    const wins = keepParts
+      ? current !== undefined && !expired && takeover
+      : current === undefined || expired || takeover;
+    if (!wins) return { won: false, current: current && { ...current } };
+    const kept = keepParts && current ? { parts: current.parts, partsSent: current.partsSent } : {};
+    this.records.set(id, { ...next, ...kept });
     return { won: true, previous: current };
   }
 
@@ -143,6 +150,27 @@ export class InMemoryClaimStore implements ClaimStore {
     }));
   }
 
+  storeParts(key: MessageKey, fence: Fence, parts: StoredAnswer): Promise<FencedWrite> {
+    return this.fenced('storeParts', key, fence, true, (r) => ({ ...r, parts: [...parts], partsSent: 0 }));
+  }
+
+  partSent(key: MessageKey, fence: Fence, partsSent: number): Promise<FencedWrite> {
+    return this.fenced('partSent', key, fence, true, (r) => ({ ...r, partsSent }));
+  }
+
+  async confirmPart(key: MessageKey, partsSent: number): Promise<ConfirmResult> {
+    await this.enter('confirmPart');
+    const id = recordKey(key);
+    const current = this.records.get(id);
+    const confirmable =
+      current?.parts !== undefined &&
+      ['claimed', 'unknown', 'released', 'failed'].includes(current.state) &&
+      (current.partsSent ?? 0) < partsSent;
+    if (!current || !confirmable) return { confirmed: false, current: current && { ...current } };
+    this.records.set(id, { ...current, partsSent });
+    return { confirmed: true, previous: { ...current } };
+  }
+
   async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
     await this.enter('confirmSent');
     const id = recordKey(key);
@@ -183,6 +211,6 @@ export class InMemoryClaimStore implements ClaimStore {
 
 /** A settled record keeps no message content (the DynamoDB adapter REMOVEs the outbox attributes). */
 function withoutContent(record: ClaimRecord): ClaimRecord {
-  const { outbox: _outbox, ...rest } = record;
+  const { outbox: _outbox, parts: _parts, ...rest } = record;
   return rest;
 }

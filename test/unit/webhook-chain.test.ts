@@ -20,6 +20,8 @@ const ENV = {
 /** The real middy chain and router, over the fake ports of the use-case tests. */
 function chain(env: Record<string, string> = {}, fetch?: typeof globalThis.fetch) {
   const f = useCaseFixture();
+  // The built webhooks carry the real time as Meta's timestamp: a reply is due within 24 h of it.
+  f.clock.current = Date.now();
   const built = buildApp({ ...ENV, ...env }, fetch ? { fetch } : {});
   const app: WebhookApp = { ...built, deps: f.deps };
   const handler = webhookHandler(app);
@@ -167,6 +169,9 @@ describe('an unfilled secret (placeholders from the stack)', () => {
 describe('POST: every fixture through the chain', () => {
   it.each(fixtureBodies)('answers 200 to %s, signed over its exact bytes', async (_name, raw) => {
     const c = chain();
+    // Meta's examples are years old: answer them as if they had just been sent (the 24 h window).
+    const sentAt = [...raw.toString().matchAll(/"timestamp":\s*"(\d+)"/g)].map(([, at]) => Number(at));
+    if (sentAt.length > 0) c.clock.current = Math.max(...sentAt) * 1000 + 5_000;
     const result = await c.invoke(signedPost(raw, SECRET));
     expect(result.statusCode).toBe(200);
     // Every claimed message is answered, but those the bot answers with no part (reactions, system
@@ -208,6 +213,7 @@ describe('POST: outcomes to HTTP', () => {
       send: () => {
         throw new TypeError('bug');
       },
+      markRead: async () => 'ok',
     };
     const result = await c.invoke(signedPost(body, SECRET));
     expect(result).toMatchObject({ statusCode: 500, body: '{"error":"internal error"}' });

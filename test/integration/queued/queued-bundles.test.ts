@@ -39,7 +39,8 @@ describe('dist/worker.mjs and dist/redrive.mjs', () => {
         outbox: {
           replyTo: '16505551234',
           type: 'text',
-          text: 'hi',
+          content: { type: 'text', body: 'hi' } as const,
+          user: { phone: '16505551234' },
           msgTimestamp: Math.floor(now / 1000),
           queuedAt: now,
         },

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { never } from '../../../devkit/lambda-host/invocation-scope';
 import { statusWebhook } from '../../../devkit/meta/meta-json';
+import { defaultBot } from '../../../lambda/bots/default-bot';
 import type { Bot, BotAnswer } from '../../../lambda/domain/bot';
-import { defaultBot } from '../../../lambda/domain/default-bot';
 import { PHONE_NUMBER_ID, type QueuedHarness, startQueuedHarness } from './queued-harness';
 
 let h: QueuedHarness;

@@ -16,7 +16,19 @@ const CLOCK = { nowMs: NOW, takeoverBeforeMs: NOW - 3_000 };
 const OUTBOX = {
   replyTo: '16505551234',
   type: 'text',
-  text: 'hello',
+  content: { type: 'text', body: 'hello' },
+  user: { phone: '16505551234', profileName: 'Sheena' },
+  msgTimestamp: 1_799_999_990,
+  queuedAt: NOW,
+} as const;
+/** The outbox as its item attributes: the typed input is one JSON string. */
+const STORED_OUTBOX = {
+  replyTo: '16505551234',
+  type: 'text',
+  inbound: JSON.stringify({
+    message: { from: '16505551234', type: 'text', text: { body: 'hello' } },
+    contacts: [{ wa_id: '16505551234', profile: { name: 'Sheena' } }],
+  }),
   msgTimestamp: 1_799_999_990,
   queuedAt: NOW,
 };
@@ -54,11 +66,7 @@ describe('DynamoDbClaimStore.enqueue', () => {
         expiresAt: 1_800_691_200,
         tenantId: KEY.tenantId,
         messageId: KEY.messageId,
-        replyTo: '16505551234',
-        type: 'text',
-        text: 'hello',
-        msgTimestamp: 1_799_999_990,
-        queuedAt: NOW,
+        ...STORED_OUTBOX,
       },
       ConditionExpression: CLAIM_CONDITION,
       ExpressionAttributeNames: {
@@ -81,14 +89,51 @@ describe('DynamoDbClaimStore.enqueue', () => {
     });
   });
 
-  it('leaves out the text attribute of a message without text', async () => {
-    ddb.on(PutCommand).resolves({});
-    await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: { ...OUTBOX, text: undefined } }, CLOCK);
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).not.toHaveProperty('text');
+  it('reads a record queued before typed content (a text attribute, no inbound) as the text it was', async () => {
+    const { inbound: _, ...legacy } = STORED_OUTBOX;
+    const stored = {
+      pk: PK,
+      state: 'queued',
+      owner: '',
+      attempt: 1,
+      leaseUntil: 0,
+      expiresAt: 9,
+      ...legacy,
+      text: 'hi',
+    };
+    ddb.on(PutCommand).rejects(conditionFailed(stored));
+    const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
+    expect(result.won === false && result.current?.outbox).toMatchObject({
+      content: { type: 'text', body: 'hi' },
+      user: { phone: '16505551234' },
+    });
+  });
+
+  it('reads a record whose stored input is not a message as one without an outbox', async () => {
+    const stored = {
+      pk: PK,
+      state: 'queued',
+      owner: '',
+      attempt: 1,
+      leaseUntil: 0,
+      expiresAt: 9,
+      ...STORED_OUTBOX,
+    };
+    ddb.on(PutCommand).rejects(conditionFailed({ ...stored, inbound: '{"contacts":[]}' }));
+    const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
+    expect(result.won === false && result.current?.outbox).toBeUndefined();
   });
 
   it('returns the blocking queued record of a copy from the failed condition, without a read', async () => {
-    const stored = { pk: PK, state: 'queued', owner: '', attempt: 1, leaseUntil: 0, expiresAt: 9, ...OUTBOX };
+    const stored = {
+      pk: PK,
+      state: 'queued',
+      owner: '',
+      attempt: 1,
+      leaseUntil: 0,
+      expiresAt: 9,
+      ...STORED_OUTBOX,
+    };
     ddb.on(PutCommand).rejects(conditionFailed(stored));
 
     const result = await store.enqueue(KEY, { attempt: 1, expiresAt: 1, outbox: OUTBOX }, CLOCK);
@@ -111,7 +156,7 @@ describe('DynamoDbClaimStore.lease', () => {
         attempt: 2,
         leaseUntil: NOW + 50_000,
         expiresAt: 9,
-        ...OUTBOX,
+        ...STORED_OUTBOX,
       },
     });
 
@@ -163,6 +208,25 @@ describe('DynamoDbClaimStore.lease', () => {
     expect(result).toEqual({ won: false, current: expect.objectContaining({ state: 'done', attempt: 2 }) });
   });
 
+  it("takes its own lease back when the SDK's retry of a landed lease fails the condition", async () => {
+    // The first try landed but its answer timed out: the record is this worker's lease, attempt 2.
+    const own = { pk: PK, state: 'claimed', owner: 'w-1', attempt: 2, leaseUntil: NOW, expiresAt: 9 };
+    ddb.on(UpdateCommand).rejects(conditionFailed(own));
+
+    const result = await store.lease(KEY, { owner: 'w-1', observedAttempt: 1, leaseUntil: NOW }, CLOCK);
+
+    expect(result).toEqual({ won: true, record: expect.objectContaining({ owner: 'w-1', attempt: 2 }) });
+  });
+
+  it("does not take another worker's lease of the same attempt for its own", async () => {
+    const rival = { pk: PK, state: 'claimed', owner: 'w-2', attempt: 2, leaseUntil: NOW, expiresAt: 9 };
+    ddb.on(UpdateCommand).rejects(conditionFailed(rival));
+
+    const result = await store.lease(KEY, { owner: 'w-1', observedAttempt: 1, leaseUntil: NOW }, CLOCK);
+
+    expect(result).toMatchObject({ won: false, current: { owner: 'w-2' } });
+  });
+
   it('wraps any other failure in a ClaimStoreError', async () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
     await expect(
@@ -179,7 +243,14 @@ describe('settled records keep no message content', () => {
     ddb.on(UpdateCommand).resolves({});
     await write();
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.UpdateExpression).toMatch(/ REMOVE #replyTo, #type, #text, #msgTimestamp$/);
-    expect(input?.ExpressionAttributeNames).toMatchObject({ '#text': 'text', '#replyTo': 'replyTo' });
+    expect(input?.UpdateExpression).toMatch(
+      / REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp, #parts$/,
+    );
+    expect(input?.ExpressionAttributeNames).toMatchObject({
+      '#inbound': 'inbound',
+      '#text': 'text',
+      '#replyTo': 'replyTo',
+      '#parts': 'parts',
+    });
   });
 });

@@ -105,6 +105,34 @@ describe('DynamoDbClaimStore.claim', () => {
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
+  it("takes a failed condition on its own fence for its own first try, landed before the SDK's retry", async () => {
+    // The SDK retries a PutItem whose answer timed out: the retry finds the claim the first try wrote.
+    const own = {
+      pk: PK,
+      state: 'claimed',
+      owner: 'owner-1',
+      attempt: 1,
+      leaseUntil: NOW + 18_000,
+      expiresAt: 1_800_691_200,
+    };
+    ddb.on(PutCommand).rejects(conditionFailed(own));
+    await expect(store.claim(KEY, CLAIM, CLOCK)).resolves.toEqual({ won: true, previous: undefined });
+  });
+
+  it('stays lost when the record holds the same attempt under another owner', async () => {
+    const rival = {
+      pk: PK,
+      state: 'claimed',
+      owner: 'owner-2',
+      attempt: 1,
+      leaseUntil: NOW + 18_000,
+      expiresAt: 1_800_691_200,
+    };
+    ddb.on(PutCommand).rejects(conditionFailed(rival));
+    const result = await store.claim(KEY, CLAIM, CLOCK);
+    expect(result).toMatchObject({ won: false, current: { owner: 'owner-2', state: 'claimed' } });
+  });
+
   it('falls back to one consistent GetItem when the store returns no item with the failure', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: STORED });
@@ -153,7 +181,7 @@ describe('DynamoDbClaimStore fenced writes', () => {
       // The first proof of a send is kept: a status may have recorded it before this completion.
       // A settled record keeps no message content (queued mode's outbox attributes).
       UpdateExpression:
-        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt REMOVE #replyTo, #type, #text, #msgTimestamp',
+        'SET #state = :state, #outboundId = if_not_exists(#outboundId, :outboundId), #settledAt = :settledAt REMOVE #replyTo, #type, #inbound, #text, #msgTimestamp, #parts',
       ConditionExpression: '#owner = :owner AND #attempt = :attempt',
       ExpressionAttributeNames: {
         '#owner': 'owner',
@@ -163,8 +191,10 @@ describe('DynamoDbClaimStore fenced writes', () => {
         '#settledAt': 'settledAt',
         '#replyTo': 'replyTo',
         '#type': 'type',
+        '#inbound': 'inbound',
         '#text': 'text',
         '#msgTimestamp': 'msgTimestamp',
+        '#parts': 'parts',
       },
       ExpressionAttributeValues: {
         ':owner': 'owner-1',

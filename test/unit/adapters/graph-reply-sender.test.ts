@@ -127,3 +127,46 @@ describe('classifyGraphError', () => {
     expect(classifyGraphError(500, 131047)).toBe('permanent');
   });
 });
+
+describe('graphReplySender.markRead', () => {
+  const RECEIPT = { tenantId: '106540352242922', messageId: 'wamid.IN', typing: false, timeoutMs: 1_000 };
+
+  it("posts Meta's mark-as-read body to the phone number id", async () => {
+    const fake = fakeFetch(json(200, { success: true }));
+
+    expect(await sender(fake.fetch).markRead(RECEIPT)).toBe('ok');
+    const [call] = fake.calls;
+    expect(call?.url).toBe('http://127.0.0.1:9/v26.0/106540352242922/messages');
+    expect(call?.init.headers).toMatchObject({ authorization: 'Bearer token-1' });
+    // Meta, "Mark messages as read": the request body, as documented.
+    expect(JSON.parse(String(call?.init.body))).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.IN',
+    });
+  });
+
+  it("adds Meta's typing indicator when asked", async () => {
+    const fake = fakeFetch(json(200, { success: true }));
+
+    await sender(fake.fetch).markRead({ ...RECEIPT, typing: true });
+    // Meta, "Typing indicators": the mark-as-read body plus typing_indicator.type "text".
+    expect(JSON.parse(String(fake.calls[0]?.init.body))).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.IN',
+      typing_indicator: { type: 'text' },
+    });
+  });
+
+  it('answers failed, never throws, on an error status or a broken connection', async () => {
+    const refused = fakeFetch(async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    });
+
+    expect(await sender(fakeFetch(json(400, { error: { code: 100 } })).fetch).markRead(RECEIPT)).toBe(
+      'failed',
+    );
+    expect(await sender(refused.fetch).markRead(RECEIPT)).toBe('failed');
+  });
+});

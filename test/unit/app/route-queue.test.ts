@@ -71,6 +71,7 @@ describe('routeStream', () => {
         reply.inReplyTo === 'wamid.2'
           ? { kind: 'retryable', code: 131016, detail: 'down' }
           : { kind: 'sent', outboundId: 'wamid.out' },
+      markRead: async () => 'ok',
     };
     redrive.failNext = 1;
     const response = await routeStream(app)(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOT_DELAY_ENV, benchBot } from '../../../bench/targets/bench-bot';
+import { defaultBot } from '../../../lambda/bots/default-bot';
 import { botContext } from '../../../lambda/domain/bot-context';
-import { defaultBot } from '../../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../../lambda/domain/messages';
 
 const message = {

@@ -57,9 +57,19 @@ describe('parseConfig', () => {
     ['SEND_MAX_ATTEMPTS', '0'],
     ['LEASE_SAFETY_MS', '-1'],
     ['LOG_MESSAGE_CONTENT', 'yes'],
+    ['MARK_AS_READ', 'yes'],
+    ['TYPING_INDICATOR', '1'],
     ['GRAPH_API_BASE_URL', 'not a url'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf({ ...BASE, [name]: value })).toHaveLength(1);
+  });
+
+  it('reads MARK_AS_READ and TYPING_INDICATOR, both off by default', () => {
+    expect(parseConfig(BASE).protocol).toMatchObject({ markAsRead: false, typingIndicator: false });
+    expect(parseConfig({ ...BASE, MARK_AS_READ: 'true', TYPING_INDICATOR: 'true' }).protocol).toMatchObject({
+      markAsRead: true,
+      typingIndicator: true,
+    });
   });
 
   it('refuses a secret id mixed with secret variables', () => {
@@ -134,5 +144,75 @@ describe('parseSecret', () => {
 
   it('names the missing key', () => {
     expect(() => parseSecret({ appSecret: 'a', verifyToken: 'c' })).toThrow(/accessToken/);
+  });
+});
+
+describe('parseConfig: the bot', () => {
+  const BASE = { TABLE_NAME: 'claims', WHATSAPP_SECRET_ID: 'arn:secret' };
+  const ENV_SECRETS = {
+    TABLE_NAME: 'claims',
+    WHATSAPP_APP_SECRET: 'a',
+    WHATSAPP_ACCESS_TOKEN: 't',
+    WHATSAPP_VERIFY_TOKEN: 'v',
+  };
+
+  it('uses the in-code bot without BOT_URL, and marks messages stale after an hour', () => {
+    const config = parseConfig(BASE);
+    expect(config.bot).toEqual({ kind: 'in-code' });
+    expect(config.protocol.staleAfterSeconds).toBe(3_600);
+  });
+
+  it('reads an HTTP bot with its defaults: protocol v1, 10 s timeout, key from BOT_SECRET', () => {
+    const config = parseConfig({
+      ...ENV_SECRETS,
+      BOT_URL: 'https://bot.example/v1',
+      BOT_SECRET: 'k'.repeat(32),
+    });
+    expect(config.bot).toEqual({
+      kind: 'http',
+      protocol: 'whatsapp-once-v1',
+      url: 'https://bot.example/v1',
+      timeoutMs: 10_000,
+      secret: { kind: 'environment', value: 'k'.repeat(32) },
+    });
+  });
+
+  it("takes the key from the WhatsApp secret's botSecret when secrets come from Secrets Manager", () => {
+    const config = parseConfig({
+      ...BASE,
+      BOT_URL: 'http://127.0.0.1:5005/webhooks/rest/webhook',
+      BOT_PROTOCOL: 'rasa',
+    });
+    expect(config.bot).toMatchObject({ kind: 'http', protocol: 'rasa', secret: { kind: 'secrets-manager' } });
+  });
+
+  it.each([
+    [{ BOT_URL: 'not a url', BOT_SECRET: 'k'.repeat(32) }, 'BOT_URL must be an http(s) URL'],
+    [{ BOT_URL: 'https://bot.example' }, 'BOT_SECRET is required with BOT_URL'],
+    [{ BOT_URL: 'https://bot.example', BOT_SECRET: 'short' }, 'BOT_SECRET must be at least 16 characters'],
+    [
+      { BOT_URL: 'https://bot.example', BOT_SECRET: 'k'.repeat(32), BOT_PROTOCOL: 'dialogflow' },
+      'BOT_PROTOCOL must be one of',
+    ],
+    [
+      { BOT_URL: 'https://bot.example', BOT_SECRET: 'k'.repeat(32), BOT_TIMEOUT_MS: '50' },
+      'BOT_TIMEOUT_MS must be an integer from 100 to 25000',
+    ],
+    [{ BOT_SECRET: 'k'.repeat(32) }, 'BOT_SECRET and BOT_PROTOCOL need BOT_URL'],
+    [{ STALE_AFTER_SECONDS: '-1' }, 'STALE_AFTER_SECONDS must be an integer'],
+  ])('fails the cold start clearly on %j', (env, problem) => {
+    expect(() => parseConfig({ ...ENV_SECRETS, ...env })).toThrow(problem);
+  });
+
+  it('never puts the bot key in its error', () => {
+    const key = 'super-secret-bot-key-value';
+    expect(() => parseConfig({ ...BASE, BOT_URL: 'https://bot.example', BOT_SECRET: key })).toThrow(
+      /botSecret/,
+    );
+    try {
+      parseConfig({ ...BASE, BOT_URL: 'https://bot.example', BOT_SECRET: key });
+    } catch (error) {
+      expect(String(error)).not.toContain(key);
+    }
   });
 });

@@ -23,10 +23,30 @@ describe('callback data', () => {
     ).toBeUndefined();
   });
 
-  it.each([undefined, '', 'someone-else', 'wo1|x|1|m', 'wo1|0|1|m', 'wo1|1||m', 'wo1|1|1|'])(
-    'ignores callback data it did not write: %j',
-    (value) => {
-      expect(decodeCallbackData(value)).toBeUndefined();
-    },
-  );
+  it('names the part of a multi-part answer, and keeps the old form for a single part', () => {
+    const key = { tenantId: '106540352242922', messageId: 'wamid.A' };
+    const second = encodeCallbackData({ key, attempt: 2, part: { index: 1, count: 3 } });
+
+    expect(second).toBe('wo2|2|1|3|106540352242922|wamid.A');
+    expect(decodeCallbackData(second)).toEqual({ key, attempt: 2, part: { index: 1, count: 3 } });
+    expect(encodeCallbackData({ key, attempt: 1, part: { index: 0, count: 1 } })).toBe(
+      'wo1|1|106540352242922|wamid.A',
+    );
+  });
+
+  it.each([
+    undefined,
+    '',
+    'someone-else',
+    'wo1|x|1|m',
+    'wo1|0|1|m',
+    'wo1|1||m',
+    'wo1|1|1|',
+    'wo2|1|3|3|1|m',
+    'wo2|1|0|1|1|m',
+    'wo2|1|-1|2|1|m',
+    'wo2|1|x|2|1|m',
+  ])('ignores callback data it did not write: %j', (value) => {
+    expect(decodeCallbackData(value)).toBeUndefined();
+  });
 });

@@ -30,7 +30,8 @@ describe('enqueueMessage (queued mode webhook)', () => {
       outbox: {
         replyTo: '16505551234',
         type: 'text',
-        text: 'test',
+        content: { type: 'text', body: 'test' },
+        user: { phone: '16505551234' },
         msgTimestamp: 1_799_999_000,
         queuedAt: f.clock.now(),
       },

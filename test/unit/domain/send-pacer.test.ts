@@ -51,6 +51,7 @@ describe('pacedReplies', () => {
           seen.push(r);
           return { kind: 'sent', outboundId: 'x' };
         },
+        markRead: async () => 'ok',
       },
       tokenBucketPacer(1),
       clock,
@@ -70,6 +71,7 @@ describe('pacedReplies', () => {
           calls++;
           return { kind: 'sent', outboundId: 'x' };
         },
+        markRead: async () => 'ok',
       },
       tokenBucketPacer(1),
       clock,
@@ -83,7 +85,11 @@ describe('pacedReplies', () => {
   it('backs the number off on 130429', async () => {
     const clock = new FakeClock(0);
     const throttled: SendResult = { kind: 'retryable', code: 130429, detail: 'throughput' };
-    const sender = pacedReplies({ send: async () => throttled }, tokenBucketPacer(80), clock);
+    const sender = pacedReplies(
+      { send: async () => throttled, markRead: async () => 'ok' },
+      tokenBucketPacer(80),
+      clock,
+    );
     await sender.send(reply('A'));
     await sender.send(reply('A'));
     expect(clock.now()).toBeGreaterThanOrEqual(1_000);

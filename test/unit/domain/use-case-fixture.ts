@@ -1,8 +1,15 @@
+import { defaultBot } from '../../../lambda/bots/default-bot';
 import { parseConfig } from '../../../lambda/config/config';
-import { defaultBot } from '../../../lambda/domain/default-bot';
-import type { InboundMessage } from '../../../lambda/domain/messages';
+import type { InboundContent } from '../../../lambda/domain/bot';
+import { type InboundMessage, textOf, typeOf } from '../../../lambda/domain/messages';
 import { ownerPace } from '../../../lambda/domain/owner-pace';
-import type { AnswerDeps, OutboundReply, SendResult } from '../../../lambda/domain/ports';
+import type {
+  AnswerDeps,
+  OutboundReply,
+  ReadReceipt,
+  ReadReceiptResult,
+  SendResult,
+} from '../../../lambda/domain/ports';
 import type { ProtocolTuning } from '../../../lambda/domain/tuning';
 import { FakeClock } from '../../support/fake-clock';
 import { InMemoryClaimStore } from '../../support/in-memory-claim-store';
@@ -14,13 +21,28 @@ export const TUNING: ProtocolTuning = parseConfig({
   WHATSAPP_SECRET_ID: 'unused',
 }).protocol;
 
-export const message = (id = 'wamid.A', overrides: Partial<InboundMessage> = {}): InboundMessage => ({
-  key: { tenantId: '106540352242922', messageId: id },
-  replyTo: '16505551234',
-  type: 'text',
-  text: 'test',
-  ...overrides,
-});
+/**
+ * A message as the webhook walk makes it. Overriding `type` and `text` alone yields the content
+ * they imply (a text, or `other` of that type), so tests that predate typed content keep meaning.
+ */
+export const message = (id = 'wamid.A', overrides: Partial<InboundMessage> = {}): InboundMessage => {
+  const type = overrides.type ?? 'text';
+  const text = 'text' in overrides ? overrides.text : 'test';
+  const content: InboundContent =
+    overrides.content ??
+    (type === 'text' && text !== undefined
+      ? { type: 'text', body: text }
+      : { type: 'other', originalType: type });
+  return {
+    key: { tenantId: '106540352242922', messageId: id },
+    replyTo: '16505551234',
+    user: { phone: '16505551234' },
+    ...overrides,
+    type: typeOf(content),
+    text: textOf(content),
+    content,
+  };
+};
 
 /** Fake ports around the real use case: a Map store, a manual clock, a scripted Graph sender. */
 export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
@@ -29,6 +51,8 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
   const observer = recordingObserver();
   const sent: OutboundReply[] = [];
   const script: SendResult[] = [];
+  const receipts: ReadReceipt[] = [];
+  let receiptResult: ReadReceiptResult = 'ok';
   let owners = 0;
   let onSend: ((reply: OutboundReply) => Promise<void> | void) | undefined;
   const deps: AnswerDeps = {
@@ -45,6 +69,10 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
         await onSend?.(reply);
         return script.shift() ?? { kind: 'sent', outboundId: `wamid.out-${sent.length}` };
       },
+      async markRead(receipt) {
+        receipts.push(receipt);
+        return receiptResult;
+      },
     },
   };
   return {
@@ -53,6 +81,10 @@ export function useCaseFixture(tuning: Partial<ProtocolTuning> = {}) {
     claims,
     observer,
     sent,
+    receipts,
+    failReceipts: () => {
+      receiptResult = 'failed';
+    },
     /** Results for the next sends, in order; afterwards every send succeeds. */
     scriptSends: (...results: SendResult[]) => script.push(...results),
     onSend: (hook: typeof onSend) => {

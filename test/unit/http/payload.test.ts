@@ -117,6 +117,8 @@ describe('walkWebhook over every fixture', () => {
             replyTo: '16505551234',
             type: 'text',
             text: 'Does it come in another color?',
+            content: { type: 'text', body: 'Does it come in another color?' },
+            user: { phone: '16505551234', profileName: 'Sheena Nelson' },
             timestamp: 1749416383,
           },
         ],

@@ -92,6 +92,32 @@ describe('the claim model', () => {
     expect(lastUpdateCondition()).toBe(mirroredConditions().get('lease'));
   });
 
+  it('mirrors the takeover that keeps a stored answer', async () => {
+    await store.claim(
+      KEY,
+      { ...FENCE, attempt: 2, leaseUntil: NOW + 18_000, expiresAt: 1_800_691_200, keepParts: true },
+      { nowMs: NOW, takeoverBeforeMs: NOW - 3_000 },
+    );
+
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get('takeover'));
+  });
+
+  it.each([
+    ['storeParts', () => store.storeParts(KEY, FENCE, [{ kind: 'text', body: 'a' }])],
+    ['partSent', () => store.partSent(KEY, FENCE, 1)],
+  ])('mirrors the fence of %s, fenced while claimed', async (name, write) => {
+    await write();
+
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get(name));
+  });
+
+  it("mirrors the condition of a part's status", async () => {
+    await store.confirmPart(KEY, 1);
+
+    expect(lastUpdateCondition()).toBe(mirroredConditions().get('confirmPart'));
+  });
+
   it('has the claim states of the code, plus a missing item', () => {
     const union = /export type ClaimState = ([^;]+);/.exec(source('lambda/domain/claim-record.ts'))?.[1];
     const codeStates = union?.split(' | ').map((state) => state.replaceAll("'", '')) ?? [];

@@ -22,13 +22,15 @@ describe('readPanOutput', () => {
   });
 
   it.each([
-    ['(unexcused==0)', 'P1'],
-    ['(reached==0)', 'P1-strict'],
-    ['((reached>0)||permanentSeen)', 'P3'],
+    ['(unexcused[next]==0)', 'P1'],
+    ['(reachedPart[next]==0)', 'P1-strict'],
+    ['((answered||permanentSeen))', 'P3'],
     ['((lastWinner==me)&&(lastAtt==att))', 'P4'],
     [' !(cexpired)', 'P5'],
-    ['( !(((npending==0)&&(reached>=2)))||counted)', 'P6'],
-    ['(reached>=2)', 'P6'],
+    ['( !(((npending==0)&&(reachedPart[0]>=2)))||counted)', 'P6'],
+    ['(reachedPart[0]>=2)', 'P6'],
+    ['(((next==0)||(reachedPart[(next-1)]>0)))', 'P9'],
+    ['answered', 'P10'],
     ['(att<8)', 'model-bound'],
   ])('names the property of the failed assertion %s', (assertion, property) => {
     const output = `pan:1: assertion violated ${assertion} (at depth 62)\n${SEARCH_DONE.replace('errors: 0', 'errors: 1')}`;
@@ -53,13 +55,13 @@ describe('readTrail', () => {
       '      MODEL meta: delivery starts in slot 0',
       '  1:\tproc  0 (Clock:1) world.pml:74 (state 43)',
       '  <<<<<START OF CYCLE>>>>>',
-      'spin: text of failed assertion: assert((reached==0))',
+      'spin: text of failed assertion: assert((reachedPart[next]==0))',
     ].join('\n');
 
     expect(readTrail(replay)).toEqual([
       'meta: delivery starts in slot 0',
       '<<<<<START OF CYCLE>>>>>',
-      'spin: text of failed assertion: assert((reached==0))',
+      'spin: text of failed assertion: assert((reachedPart[next]==0))',
     ]);
   });
 });

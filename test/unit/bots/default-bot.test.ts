@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { defaultBot, STALE_APOLOGY } from '../../../lambda/bots/default-bot';
 import { botContext } from '../../../lambda/domain/bot-context';
-import { defaultBot } from '../../../lambda/domain/default-bot';
 import type { InboundMessage } from '../../../lambda/domain/messages';
-import { message } from './use-case-fixture';
+import { message } from '../domain/use-case-fixture';
 
 const text = (body: string) => message('wamid.T', { text: body });
 const NOW_MS = Date.UTC(2026, 11, 5, 8, 0, 0);
@@ -40,6 +40,12 @@ describe('defaultBot', () => {
       expect(reply).toMatch(/^Thanks for your .+! I can only read text messages/);
     },
   );
+
+  it('starts the answer to a stale message with a short apology', async () => {
+    const late = message('wamid.L', { text: 'hi', timestamp: Math.floor(NOW_MS / 1000) - 2 * 3_600 });
+    const answer = await defaultBot.compose(late, botContext(late, NOW_MS));
+    expect(answer).toEqual([{ kind: 'text', body: `${STALE_APOLOGY}Hello! How can I assist you today?` }]);
+  });
 
   it.each(['reaction', 'system'])('does not answer a %s', async (type) => {
     expect(await compose(message('wamid.M', { type }))).toEqual([]);
