@@ -26,12 +26,16 @@ export const wamidArb = fc.constantFrom(
 export const phoneArb = fc.integer({ min: 1_000_000, max: 9_999_999 }).map((n) => `1555${n}`);
 export const textArb = fc.string({ minLength: 1, maxLength: 30 }).map((s) => `text-${s}-\u00e9/\u{1F44D}`);
 
+/** Epoch seconds as Meta writes them, fixed when the module loads (a run lasts minutes, not a day). */
+const SENT_A_MINUTE_AGO = String(Math.floor(Date.now() / 1000) - 60);
+
 const messageItem = usually(
   fc.record(
     {
       id: usually(wamidArb),
       from: usually(phoneArb),
-      timestamp: usually(fc.constant('1749416383')),
+      // Mostly a message sent a minute ago; sometimes Meta's 2025 doc example, long past the 24 h window.
+      timestamp: usually(fc.constantFrom(SENT_A_MINUTE_AGO, SENT_A_MINUTE_AGO, '1749416383')),
       type: usually(
         fc.constantFrom('text', 'text', 'text', 'image', 'reaction', 'hologram', 'unsupported', ''),
       ),

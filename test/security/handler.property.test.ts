@@ -5,6 +5,7 @@ import { apiEvent, signedPost } from '../../devkit/webhook-events';
 import { defaultBot } from '../../lambda/bots/default-bot';
 import { botContext } from '../../lambda/domain/bot-context';
 import { recordKey } from '../../lambda/domain/messages';
+import { windowAllows } from '../../lambda/domain/reply-window';
 import { walkWebhook } from '../../lambda/http/payload';
 import { signatureFor } from '../../lambda/http/signature';
 import { leaks } from '../support/log-capture';
@@ -24,7 +25,10 @@ let run = 0;
 const isolated = (envelope: unknown): unknown =>
   JSON.parse(JSON.stringify(envelope).replaceAll('wamid.HBgLpropx', `wamid.HBgLpropx${++run}r`));
 
-/** The replies a delivery owes: one per key whose first occurrence the bot answers and can address. */
+/**
+ * The replies a delivery owes: one per key whose first occurrence the bot answers and can address,
+ * and whose answer the 24 h window still allows.
+ */
 async function owedReplies(envelope: unknown): Promise<Set<string>> {
   const walked = walkWebhook(envelope);
   const owed = new Set<string>();
@@ -34,7 +38,8 @@ async function owedReplies(envelope: unknown): Promise<Set<string>> {
     if (seen.has(key)) continue;
     seen.add(key);
     const answer = await defaultBot.compose(message, botContext(message, Date.now()));
-    if (answer.length > 0 && message.replyTo !== undefined) owed.add(key);
+    const allowed = windowAllows(message, answer, Date.now());
+    if (answer.length > 0 && message.replyTo !== undefined && allowed) owed.add(key);
   }
   return owed;
 }
