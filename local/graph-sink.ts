@@ -1,11 +1,18 @@
 import { type GraphRequest, startGraphStub } from '../devkit/graph-stub';
+import { decodeCallbackData, type PartOf } from '../lambda/domain/callback-data';
+import { isRecord } from '../lambda/json-object';
 
 /** One reply the handler sent, as the sink recorded it. */
 export interface SinkReply {
   phoneNumberId: string;
   to: string;
+  /** The text a user reads: a text's body, an interactive message's body, else `(<type> message)`. */
   text: string;
-  /** The inbound wamid the reply quotes (`context.message_id`). */
+  /** Graph's message `type`: text, interactive, reaction, image, template... */
+  kind?: string;
+  /** Which part of a multi-part answer (from `biz_opaque_callback_data`); absent for a single part. */
+  part?: PartOf;
+  /** The inbound wamid the reply quotes (`context.message_id`; a reaction's `reaction.message_id`). */
   inReplyTo: string | undefined;
   callbackData: string | undefined;
   /** The wamid the sink answered with, as Graph would. */
@@ -43,15 +50,30 @@ export async function startGraphSink(onReply: (reply: SinkReply) => void): Promi
 }
 
 function toReply(request: GraphRequest, outboundId: string): SinkReply {
-  const { to, text } = request.body;
-  const textBody = typeof text === 'object' && text !== null ? Reflect.get(text, 'body') : undefined;
+  const { body } = request;
+  const kind = typeof body.type === 'string' ? body.type : 'unknown';
+  const to = typeof body.to === 'string' ? body.to : typeof body.recipient === 'string' ? body.recipient : '';
+  const part = decodeCallbackData(request.callbackData)?.part;
   return {
     phoneNumberId: request.phoneNumberId,
-    to: typeof to === 'string' ? to : '',
-    text: typeof textBody === 'string' ? textBody : `(${String(request.body.type ?? 'unknown')} message)`,
-    inReplyTo: request.inReplyTo,
+    to,
+    text: readableText(body[kind]) ?? `(${kind} message)`,
+    kind,
+    ...(part === undefined ? {} : { part }),
+    // A reaction cannot quote a message; it names the one it reacts to instead.
+    inReplyTo: request.inReplyTo ?? stringAt(body.reaction, 'message_id'),
     callbackData: request.callbackData,
     outboundId,
     at: new Date(request.receivedAt).toISOString(),
   };
 }
+
+/** `text.body`, or an interactive message's `interactive.body.text`. */
+function readableText(content: unknown): string | undefined {
+  return stringAt(content, 'body') ?? (isRecord(content) ? stringAt(content.body, 'text') : undefined);
+}
+
+const stringAt = (value: unknown, key: string): string | undefined => {
+  const field = isRecord(value) ? value[key] : undefined;
+  return typeof field === 'string' ? field : undefined;
+};

@@ -1,37 +1,11 @@
 import { metaJson, statusWebhook } from '../../devkit/meta/meta-json';
 import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
-import type { Attempt } from './run-record';
-import type { Simulation } from './simulation';
+import { BOT_SCENARIOS } from './bot-scenarios';
+import { expectStatus, type Scenario } from './scenario';
 import { awaitReplies } from './sink-reader';
 
-export interface ScenarioSettings {
-  /** The pause before the delayed duplicate. */
-  delayMs: number;
-}
-
-export interface ScenarioOutcome {
-  /** What went wrong on the wire; reply counts are checked afterwards, at the sink. */
-  problems: string[];
-  /** Reply texts the bot must have sent, by inbound wamid (checked when the sink can be read). */
-  expectedTexts?: Map<string, string>;
-  /** Why the scenario could not run here. */
-  skipped?: string;
-}
-
-export interface Scenario {
-  name: string;
-  title: string;
-  run(sim: Simulation, settings: ScenarioSettings): Promise<ScenarioOutcome>;
-}
-
-/** Problems unless the last attempt was accepted with exactly `status`. */
-function expectStatus(what: string, attempts: Attempt[], status: number): string[] {
-  const last = attempts.at(-1)?.status;
-  return last === status
-    ? []
-    : [`${what}: expected ${status}, got ${attempts.map((a) => a.status).join(' then ')}`];
-}
+export type { Scenario, ScenarioOutcome, ScenarioSettings } from './scenario';
 
 /** The manual tests of the old system, each one a way Meta really delivers. */
 export const SCENARIOS: Scenario[] = [
@@ -210,6 +184,7 @@ export const SCENARIOS: Scenario[] = [
       };
     },
   },
+  ...BOT_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

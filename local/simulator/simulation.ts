@@ -56,6 +56,11 @@ export class Simulation {
     return messagesWebhook(this.target.phoneNumberId, messages, this.now());
   }
 
+  /** The webhook body for messages the user sent `ageSeconds` ago (Meta redelivers for days). */
+  bodySentAgo(ageSeconds: number, ...messages: TextMessageSpec[]): string {
+    return metaJson(messagesWebhook(this.target.phoneNumberId, messages, this.now() - ageSeconds * 1000));
+  }
+
   /** The webhook body for these messages, serialised as Meta does (`\/`, `\uXXXX`). */
   body(...messages: TextMessageSpec[]): string {
     return metaJson(this.webhook(...messages));

@@ -1,6 +1,10 @@
 export interface SeenReply {
   inReplyTo: string;
   text: string;
+  /** Graph's message type (`text`, `interactive`...); `unknown` from a sink that does not say. */
+  kind: string;
+  /** The part's index in a multi-part answer; 0 for a single part. */
+  part: number;
 }
 
 /**
@@ -29,7 +33,18 @@ export async function readSink(
     if (typeof reply !== 'object' || reply === null) return [];
     const inReplyTo: unknown = Reflect.get(reply, 'inReplyTo');
     const text: unknown = Reflect.get(reply, 'text');
-    return typeof inReplyTo === 'string' ? [{ inReplyTo, text: typeof text === 'string' ? text : '' }] : [];
+    const kind: unknown = Reflect.get(reply, 'kind');
+    const part: unknown = Reflect.get(reply, 'part');
+    const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
+    if (typeof inReplyTo !== 'string') return [];
+    return [
+      {
+        inReplyTo,
+        text: typeof text === 'string' ? text : '',
+        kind: typeof kind === 'string' ? kind : 'unknown',
+        part: typeof index === 'number' ? index : 0,
+      },
+    ];
   });
 }
 
@@ -64,9 +79,24 @@ export async function awaitReplies(
   return readSink(sinkUrl, prefix);
 }
 
+/**
+ * Answers per inbound message: 1 when each part of its answer reached the sink once, plus one for
+ * every extra copy of a part. The parts of one multi-part answer are one answer, not duplicates.
+ */
 export function countByMessage(replies: SeenReply[] | undefined): Map<string, number> | undefined {
   if (replies === undefined) return undefined;
+  const partsSeen = new Map<string, Set<number>>();
   const counts = new Map<string, number>();
-  for (const { inReplyTo } of replies) counts.set(inReplyTo, (counts.get(inReplyTo) ?? 0) + 1);
+  for (const { inReplyTo, part } of replies) {
+    const parts = partsSeen.get(inReplyTo) ?? new Set<number>();
+    partsSeen.set(inReplyTo, parts);
+    const firstCopy = !parts.has(part);
+    parts.add(part);
+    counts.set(inReplyTo, (counts.get(inReplyTo) ?? 0) + (firstCopy && parts.size > 1 ? 0 : 1));
+  }
   return counts;
 }
+
+/** The replies to one message, in the order the sink received them. */
+export const repliesTo = (replies: SeenReply[], id: string): SeenReply[] =>
+  replies.filter((reply) => reply.inReplyTo === id);

@@ -58,7 +58,7 @@ describe('npm start with npm run simulate against it', () => {
       missed: 0,
       unexpected: 0,
     });
-    expect(summary.expectingReply).toBe(15);
+    expect(summary.expectingReply).toBe(19);
     expect(summary.duplicateDeliveries).toBeGreaterThanOrEqual(7);
   });
 
@@ -72,6 +72,26 @@ describe('npm start with npm run simulate against it', () => {
     expect(server.output()).toMatch(
       new RegExp(`WARN\\s+Duplicate Message Detected - Already Processed .*message_id=${id}`),
     );
+  });
+
+  it('sends "menu" as a text then reply buttons, and nothing at all past the 24 h window', async () => {
+    const sim = simulation();
+    const results = await runScenarios(sim, ['menu', 'window-closed'], { delayMs: 0 });
+
+    expect(results.map((result) => [result.name, result.problems])).toEqual([
+      ['menu', []],
+      ['window-closed', []],
+    ]);
+    const [menu, old] = sim.record.messageIds;
+    const response = await fetch(`${sim.target.sinkUrl}?prefix=${sim.prefix}`);
+    const record = (await response.json()) as { replies: { inReplyTo: string }[] };
+    const menuParts = record.replies.filter((reply) => reply.inReplyTo === menu);
+    expect(menuParts).toMatchObject([
+      { kind: 'text', text: 'Here is what I can do.', part: { index: 0, count: 2 } },
+      { kind: 'interactive', text: 'Pick one:', part: { index: 1, count: 2 } },
+    ]);
+    expect(record.replies.some((reply) => reply.inReplyTo === old)).toBe(false);
+    expect(server.output()).toMatch(new RegExp(`message_id=${old} outcome=window-closed`));
   });
 
   it('rejects bad signatures with 401 and answers only the genuine delivery', async () => {

@@ -55,10 +55,10 @@ describe('npm start -- --mode queued: webhook, stream worker and re-drives on Dy
       results.map((result) => [result.name, []]),
     );
     const summary = sim.record.summarize(await repliesOf(sim));
-    expect(summary.expectingReply).toBe(15);
+    expect(summary.expectingReply).toBe(19);
     expect(summary.replies).toEqual({
-      total: 15,
-      answeredOnce: 15,
+      total: 19,
+      answeredOnce: 19,
       duplicateReplies: 0,
       missed: 0,
       unexpected: 0,

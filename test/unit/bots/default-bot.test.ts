@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBot, STALE_APOLOGY } from '../../../lambda/bots/default-bot';
+import { defaultBot, MENU_INTRO, STALE_APOLOGY } from '../../../lambda/bots/default-bot';
 import { botContext } from '../../../lambda/domain/bot-context';
 import type { InboundMessage } from '../../../lambda/domain/messages';
 import { message } from '../domain/use-case-fixture';
@@ -45,6 +45,45 @@ describe('defaultBot', () => {
     const late = message('wamid.L', { text: 'hi', timestamp: Math.floor(NOW_MS / 1000) - 2 * 3_600 });
     const answer = await defaultBot.compose(late, botContext(late, NOW_MS));
     expect(answer).toEqual([{ kind: 'text', body: `${STALE_APOLOGY}Hello! How can I assist you today?` }]);
+  });
+
+  it.each(['menu', ' MENU ', 'Menu'])(
+    'answers %j with two parts: a text, then reply buttons',
+    async (body) => {
+      const answer = await compose(text(body));
+
+      expect(answer.map((part) => part.kind)).toEqual(['text', 'buttons']);
+      expect(answer[0]).toEqual({ kind: 'text', body: MENU_INTRO });
+      const buttons = answer[1]?.kind === 'buttons' ? answer[1].buttons : [];
+      expect(buttons.map((button) => button.id)).toEqual(['help', 'hours']);
+      // Meta's limits for reply buttons: at most 3, titles at most 20 characters.
+      expect(buttons.every((button) => button.title.length <= 20)).toBe(true);
+    },
+  );
+
+  it('puts the apology for a stale "menu" in its text part only', async () => {
+    const late = message('wamid.L', { text: 'menu', timestamp: Math.floor(NOW_MS / 1000) - 2 * 3_600 });
+    const answer = await defaultBot.compose(late, botContext(late, NOW_MS));
+
+    expect(answer[0]).toEqual({ kind: 'text', body: `${STALE_APOLOGY}${MENU_INTRO}` });
+    expect(answer[1]?.kind).toBe('buttons');
+  });
+
+  const tapped = (kind: 'button_reply' | 'list_reply', id: string, title: string) =>
+    message('wamid.B', { content: { type: 'interactive', reply: { kind, id, title } } });
+
+  it.each([
+    ['hours', 'Opening hours', /^You chose "Opening hours"\. This bot answers around the clock/],
+    ['help', 'Renamed help', /^You chose "Help"\. Send "test"/],
+    ['other-id', 'Something else', /^You chose "Something else"\.$/],
+  ])('answers the tapped button %j by its id, naming the choice', async (id, title, reply) => {
+    expect(await replyText(tapped('button_reply', id, title))).toMatch(reply);
+  });
+
+  it('answers a tapped list row the same way', async () => {
+    expect(await replyText(tapped('list_reply', 'hours', 'Opening hours'))).toMatch(
+      /^You chose "Opening hours"/,
+    );
   });
 
   it.each(['reaction', 'system'])('does not answer a %s', async (type) => {

@@ -1,0 +1,30 @@
+import type { Attempt } from './run-record';
+import type { Simulation } from './simulation';
+
+export interface ScenarioSettings {
+  /** The pause before the delayed duplicate. */
+  delayMs: number;
+}
+
+export interface ScenarioOutcome {
+  /** What went wrong on the wire; reply counts are checked afterwards, at the sink. */
+  problems: string[];
+  /** Reply texts the bot must have sent, by inbound wamid (checked when the sink can be read). */
+  expectedTexts?: Map<string, string>;
+  /** Why the scenario could not run here. */
+  skipped?: string;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  run(sim: Simulation, settings: ScenarioSettings): Promise<ScenarioOutcome>;
+}
+
+/** Problems unless the last attempt was accepted with exactly `status`. */
+export function expectStatus(what: string, attempts: Attempt[], status: number): string[] {
+  const last = attempts.at(-1)?.status;
+  return last === status
+    ? []
+    : [`${what}: expected ${status}, got ${attempts.map((a) => a.status).join(' then ')}`];
+}

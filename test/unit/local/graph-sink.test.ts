@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type GraphSink, startGraphSink } from '../../../local/graph-sink';
+
+describe('the local Graph sink', () => {
+  let sink: GraphSink | undefined;
+  afterEach(async () => {
+    await sink?.close();
+  });
+
+  const post = (body: unknown) =>
+    fetch(`${sink?.baseUrl}/v23.0/106540352242922/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('records every kind of reply: its type, readable text, part and the message it answers', async () => {
+    sink = await startGraphSink(() => {});
+    await post({
+      messaging_product: 'whatsapp',
+      to: '16505551234',
+      context: { message_id: 'wamid.IN' },
+      type: 'interactive',
+      interactive: { type: 'button', body: { text: 'Pick one:' }, action: { buttons: [] } },
+      biz_opaque_callback_data: 'wo2|1|1|2|106540352242922|wamid.IN',
+    });
+    await post({
+      messaging_product: 'whatsapp',
+      recipient: 'US.13491208655302741918',
+      type: 'reaction',
+      reaction: { message_id: 'wamid.IN2', emoji: '👍' },
+    });
+    await post({ messaging_product: 'whatsapp', to: '1', type: 'image', image: { id: '42' } });
+
+    expect(sink.replies()).toMatchObject([
+      { kind: 'interactive', text: 'Pick one:', part: { index: 1, count: 2 }, inReplyTo: 'wamid.IN' },
+      { kind: 'reaction', text: '(reaction message)', to: 'US.13491208655302741918', inReplyTo: 'wamid.IN2' },
+      { kind: 'image', text: '(image message)', inReplyTo: undefined },
+    ]);
+    expect(sink.replies()[0]).toHaveProperty('part');
+    expect(sink.replies()[2]).not.toHaveProperty('part');
+  });
+});
