@@ -102,7 +102,8 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       count(METRIC.replyFailures, ['class', asyncFailureClass(key, status.errorCodes)]);
     },
     leaseTaken(key, attempt) {
-      logger.info('Worker lease taken', { ...ids(key), attempt });
+      // The queued common case, counted by LeasesTaken: like a first claim, a line for tracing only.
+      logger.debug('Worker lease taken', { ...ids(key), attempt });
       count(METRIC.leasesTaken);
     },
     leaseLost(key, observedAttempt, current) {
