@@ -71,7 +71,11 @@ export async function answerAsOwner(
   if (answer.length === 0) {
     // The bot does not answer (a reaction, a system notice): settled with no send.
     deps.observer.skipped(key, 'bot-does-not-answer');
-    await settle(deps, key, 'complete', () => deps.claims.complete(key, fence, undefined));
+    const settled = await settle(deps, key, 'complete', () => deps.claims.complete(key, fence, undefined));
+    // Nothing was sent, so no `sent` status will ever settle this record: a completion that never
+    // landed is left to the next delivery (inline: 503 and Meta delivers again; queued: a re-drive),
+    // which takes the claim over once the lease ends, asks the bot again and completes.
+    if (settled === 'store-error') return retryLater('settle-failed');
     return { kind: 'no-reply' };
   }
   if (!windowAllows(message, answer.slice(from), deps.clock.now())) {

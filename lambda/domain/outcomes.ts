@@ -1,5 +1,12 @@
 /** Why a message must be delivered again: Meta gets a 5xx. */
-export type RetryReason = 'in-flight' | 'send-failed' | 'ambiguous-send' | 'no-time-left' | 'contended';
+export type RetryReason =
+  | 'in-flight'
+  | 'send-failed'
+  | 'ambiguous-send'
+  | 'no-time-left'
+  | 'contended'
+  /** Nothing was sent and the completion never landed: no status will ever settle the record. */
+  | 'settle-failed';
 
 /** What happened to one inbound message in one delivery. */
 export type MessageOutcome =

@@ -441,6 +441,18 @@ describe('answerMessage for messages the bot does not answer', () => {
     expect(f.sent).toEqual([]);
   });
 
+  it('answers retry-later when the completion of an unanswered message never lands: no status will settle it', async () => {
+    const f = useCaseFixture();
+    f.claims.failNext.set('complete', 10);
+    const reaction = message('wamid.R', { type: 'reaction', text: undefined });
+
+    const outcome = await answerMessage(f.deps, { message: reaction, deadline: f.deadline() });
+
+    expect(outcome).toEqual({ kind: 'retry-later', reason: 'settle-failed' });
+    expect(f.sent).toEqual([]);
+    expect(f.observer.names()).toContain('storeError');
+  });
+
   it('ends as terminal when the message carries no address to reply to', async () => {
     const f = useCaseFixture();
     const outcome = await answerMessage(f.deps, {
