@@ -8,6 +8,7 @@ import {
   startStore,
   type TableSetup,
 } from './dynamodb-store';
+import { checkPython, pythonProblemMessage, type RunningBot, startExampleBot } from './example-bot';
 import { startGraphSink } from './graph-sink';
 import { handlerEnvironment } from './handler-env';
 import { listenOnLoopback } from './http-server';
@@ -34,6 +35,8 @@ export interface LocalServer {
   table: string;
   /** Queued mode's stream worker and re-drive queue; undefined inline. */
   queued: QueuedRuntime | undefined;
+  /** The example bot this server started (`--bot example | example-rasa`); undefined otherwise. */
+  bot: RunningBot | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,11 @@ export async function startLocalServer(
     const java = checkJava();
     if (!java.ok) throw new Error(javaProblemMessage(java.problem));
   }
+  const exampleBot = options.bot === 'example' || options.bot === 'example-rasa' ? options.bot : undefined;
+  if (exampleBot) {
+    const python = checkPython();
+    if (!python.ok) throw new Error(pythonProblemMessage(exampleBot, python.problem));
+  }
   try {
     const store = await startStore(options.dynamodb, options.dataDir);
     stops.push(store.stop);
@@ -63,6 +71,8 @@ export async function startLocalServer(
       store.endpoint === undefined
         ? await describeRealTable(options.tableName)
         : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName, { stream: queuedMode })];
+    const bot = exampleBot ? await startExampleBot(exampleBot) : undefined;
+    if (bot) stops.push(bot.stop);
     const queue = queuedMode ? await startLocalSqs() : undefined;
     if (queue) stops.push(queue.close);
     let webhookUrl = '';
@@ -82,7 +92,12 @@ export async function startLocalServer(
     const handler = await loadDeployedHandler(
       handlerEnvironment(
         options,
-        { dynamoDb: store.endpoint, graph: sink?.baseUrl, ...(queue ? { redriveQueue: queue } : {}) },
+        {
+          dynamoDb: store.endpoint,
+          graph: sink?.baseUrl,
+          ...(queue ? { redriveQueue: queue } : {}),
+          ...(bot ? { bot } : {}),
+        },
         process.env,
       ),
     );
@@ -108,6 +123,7 @@ export async function startLocalServer(
       verifyToken: options.verifyToken,
       sinkUrl,
       replyMode: options.mode,
+      bot: options.bot,
       pid: process.pid,
     });
     stops.push(() => removeSession(http.port));
@@ -120,6 +136,7 @@ export async function startLocalServer(
       store,
       table,
       queued,
+      bot,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

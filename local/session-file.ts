@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_BOTS, type LocalBot } from './example-bot';
 
 /**
  * How a running local server tells `npm run simulate` its generated secrets: a file only this user can
@@ -15,6 +16,8 @@ export interface Session {
   sinkUrl: string | undefined;
   /** Queued mode answers before the reply is sent: the simulator then waits for replies at the sink. */
   replyMode?: 'inline' | 'queued' | undefined;
+  /** Which bot answers: the simulator runs the scenarios written for it and skips the others. */
+  bot?: LocalBot | undefined;
   pid: number;
 }
 
@@ -54,7 +57,9 @@ export async function readSession(port: number, dir = SESSION_DIR): Promise<Sess
   if (webhookUrl === undefined || appSecret === undefined || verifyToken === undefined) return undefined;
   if (typeof pid !== 'number' || !isAlive(pid)) return undefined;
   const replyMode = field('replyMode') === 'queued' ? 'queued' : 'inline';
-  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, pid };
+  // A file from a server older than the field had the default bot.
+  const bot = LOCAL_BOTS.find((known) => known === field('bot')) ?? 'default';
+  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, bot, pid };
 }
 
 /** A file left by a server that was killed (no clean shutdown) must not hand out stale secrets. */
