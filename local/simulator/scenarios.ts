@@ -2,6 +2,8 @@ import { metaJson, statusWebhook } from '../../devkit/meta/meta-json';
 import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
 import { BOT_SCENARIOS } from './bot-scenarios';
+import { EXAMPLE_BOT_SCENARIOS } from './example-bot-scenarios';
+import { EXAMPLE_RASA_SCENARIOS } from './example-rasa-scenarios';
 import { expectStatus, type Scenario } from './scenario';
 import { awaitReplies } from './sink-reader';
 
@@ -185,6 +187,8 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   ...BOT_SCENARIOS,
+  ...EXAMPLE_BOT_SCENARIOS,
+  ...EXAMPLE_RASA_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

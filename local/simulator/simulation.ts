@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { messagesWebhook, metaJson, type TextMessageSpec } from '../../devkit/meta/meta-json';
+import type { LocalBot } from '../example-bot';
 import { DEFAULT_REDELIVERY, MetaClient, type Redelivery } from './meta-client';
 import { RunRecord } from './run-record';
 
@@ -17,6 +18,8 @@ export interface SimulationTarget {
   from: string;
   /** A local server's reply mode; queued replies reach the sink after the 200, so the simulator waits. */
   replyMode?: 'inline' | 'queued' | undefined;
+  /** Which bot answers (a local server's session says); undefined is taken as the default bot. */
+  bot?: LocalBot | undefined;
 }
 
 export type Message = TextMessageSpec & { id: string };

@@ -3,6 +3,8 @@ export interface SeenReply {
   text: string;
   /** Graph's message type (`text`, `interactive`...); `unknown` from a sink that does not say. */
   kind: string;
+  /** What tells apart messages of one type (local/graph-sink.ts `SinkReply.detail`); absent for text. */
+  detail?: string;
   /** The part's index in a multi-part answer; 0 for a single part. */
   part: number;
 }
@@ -35,6 +37,7 @@ export async function readSink(
     const text: unknown = Reflect.get(reply, 'text');
     const kind: unknown = Reflect.get(reply, 'kind');
     const part: unknown = Reflect.get(reply, 'part');
+    const detail: unknown = Reflect.get(reply, 'detail');
     const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
     if (typeof inReplyTo !== 'string') return [];
     return [
@@ -42,6 +45,7 @@ export async function readSink(
         inReplyTo,
         text: typeof text === 'string' ? text : '',
         kind: typeof kind === 'string' ? kind : 'unknown',
+        ...(typeof detail === 'string' ? { detail } : {}),
         part: typeof index === 'number' ? index : 0,
       },
     ];
