@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalBot } from '../../local/example-bot';
+import { type LocalBot, startExampleBot } from '../../local/example-bot';
 import { parseSimulateOptions, resolveTarget } from '../../local/simulator/options';
 import { runScenarios } from '../../local/simulator/run-scenarios';
 import { SCENARIOS } from '../../local/simulator/scenarios';
@@ -82,6 +82,27 @@ exampleBotSuite('example', 'inline', ANY_BOT_REPLIES + 11);
 // Plus the Rasa shape's 4 scenarios, one message each.
 exampleBotSuite('example-rasa', 'inline', ANY_BOT_REPLIES + 4);
 exampleBotSuite('example', 'queued', ANY_BOT_REPLIES + 11);
+
+describe('any bot behind an exported BOT_URL, with no TypeScript change', () => {
+  it('answers through it, and simulate -- --bot example runs the scenarios written for it', async () => {
+    const bot = await startExampleBot('example');
+    const server = await startServerProcess(['--quiet'], {
+      env: { ...cleanEnv(), BOT_URL: bot.url, BOT_SECRET: bot.secret },
+    });
+    try {
+      const run = await runSimulateCommand(['--url', server.webhookUrl, '--bot', 'example']);
+
+      expect(server.output()).toMatch(/Bot\s+BOT_URL from your environment/);
+      expect(run.output).toMatch(/ok\s+ex-two-parts/);
+      expect(run.output).toMatch(/skip\s+menu/);
+      expect(run.output).toContain('OK: every message was answered exactly once.');
+      expect(run.code).toBe(0);
+    } finally {
+      await server.stop('SIGINT');
+      await bot.stop();
+    }
+  });
+});
 
 describe('npm start -- --bot example without python3', () => {
   it('exits 1 with one sentence saying the example bot needs Python 3', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalBot } from '../../../../local/example-bot';
+import { UsageError } from '../../../../local/options';
+import { parseSimulateOptions, resolveTarget } from '../../../../local/simulator/options';
 import { runScenarios } from '../../../../local/simulator/run-scenarios';
 import { SCENARIOS } from '../../../../local/simulator/scenarios';
 import { Simulation } from '../../../../local/simulator/simulation';
@@ -49,5 +51,27 @@ describe('scenarios written for one bot', () => {
     expect(result).toMatchObject({ name, skipped: reason, problems: [] });
     expect(sim.record.attempts).toEqual([]);
     expect(sim.record.messageIds).toEqual([]);
+  });
+});
+
+describe('npm run simulate -- --bot', () => {
+  it('names the bot behind a webhook the simulator has no session for', async () => {
+    const options = parseSimulateOptions(['--url', 'https://example.com/webhook', '--bot', 'example-rasa']);
+
+    expect((await resolveTarget(options, { WHATSAPP_APP_SECRET: 's' })).bot).toBe('example-rasa');
+    expect(
+      (
+        await resolveTarget(parseSimulateOptions(['--url', 'https://example.com/webhook']), {
+          WHATSAPP_APP_SECRET: 's',
+        })
+      ).bot,
+    ).toBeUndefined();
+  });
+
+  it('refuses a bot it does not know', () => {
+    expect(() => parseSimulateOptions(['--bot', 'rasa'])).toThrow(UsageError);
+    expect(() => parseSimulateOptions(['--bot', 'rasa'])).toThrow(
+      /--bot must be one of default, example, example-rasa, other/,
+    );
   });
 });
