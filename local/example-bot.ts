@@ -47,7 +47,11 @@ export const pythonProblemMessage = (kind: ExampleBot, problem: string): string 
  * Starts the example bot on a free 127.0.0.1 port with a secret generated for this run, and resolves
  * once it answers its health check. It exits with this process: it stops when its stdin closes.
  */
-export async function startExampleBot(kind: ExampleBot): Promise<RunningBot> {
+export async function startExampleBot(
+  kind: ExampleBot,
+  /** Receives what the bot writes to stderr (a Python traceback), line by line. */
+  print: (line: string) => void = () => {},
+): Promise<RunningBot> {
   const port = await freePort();
   const secret = `bot-${randomBytes(16).toString('hex')}`;
   const child = spawn('python3', [SCRIPT_PATH], {
@@ -63,6 +67,7 @@ export async function startExampleBot(kind: ExampleBot): Promise<RunningBot> {
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = `${stderr}${chunk}`.slice(-2_000);
+    for (const line of String(chunk).trimEnd().split('\n')) print(`   bot     ${line}`);
   });
   const origin = `http://127.0.0.1:${port}`;
   try {

@@ -71,7 +71,7 @@ export async function startLocalServer(
       store.endpoint === undefined
         ? await describeRealTable(options.tableName)
         : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName, { stream: queuedMode })];
-    const bot = exampleBot ? await startExampleBot(exampleBot) : undefined;
+    const bot = exampleBot ? await startExampleBot(exampleBot, print) : undefined;
     if (bot) stops.push(bot.stop);
     const queue = queuedMode ? await startLocalSqs() : undefined;
     if (queue) stops.push(queue.close);
