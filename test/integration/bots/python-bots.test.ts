@@ -142,6 +142,8 @@ describe('examples/python-bot/bot.py (what npm start -- --bot example runs)', ()
     const body = JSON.stringify(request);
 
     expect((await post(bot?.url ?? '', body, '')).status).toBe(401);
+    // A header byte outside ASCII: compared as bytes, it is a plain mismatch, not a crash.
+    expect((await post(bot?.url ?? '', body, 'sha256=\u00e9')).status).toBe(401);
     expect((await post(rasa?.url ?? '', body, signatureOf(body, 'another-secret-entirely'))).status).toBe(
       401,
     );
