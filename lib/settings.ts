@@ -187,6 +187,27 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
     staleAfterSeconds:
       raw('staleAfterSeconds') === undefined ? undefined : integer('staleAfterSeconds', 0, 0, 86_400),
   };
+  problems.push(...botTimeoutProblems(settings));
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
+}
+
+/**
+ * An HTTP bot answers inside the owner's lease, which ends `leaseSafetyMs` before the Lambda deadline:
+ * a bot that may take its whole timeout must still leave one whole Graph call after it, or its answer
+ * would time out unsent on every try. The owner is the webhook inline, and the worker in both modes
+ * (re-drives); the read receipt runs beside the bot, so it adds nothing.
+ */
+function botTimeoutProblems(settings: StackSettings): string[] {
+  if (settings.botUrl === undefined) return [];
+  const botTimeoutMs = settings.botTimeoutMs ?? DEFAULTS.botTimeoutMs;
+  const needed = botTimeoutMs + settings.leaseSafetyMs + DEFAULTS.sendTimeoutMs;
+  const owners: [string, number][] = [['workerTimeoutSeconds', settings.workerTimeoutSeconds]];
+  if (settings.replyMode === 'inline') owners.unshift(['timeoutSeconds', settings.timeoutSeconds]);
+  return owners
+    .filter(([, seconds]) => needed >= seconds * 1000)
+    .map(
+      ([key, seconds]) =>
+        `botTimeoutMs + leaseSafetyMs + one Graph call (${botTimeoutMs} + ${settings.leaseSafetyMs} + ${DEFAULTS.sendTimeoutMs} = ${needed} ms) must be below ${key} (${seconds} s), or a slow bot's answer is never sent`,
+    );
 }
