@@ -10,7 +10,7 @@ const INLINE_SETTLE_MS = 300;
 export const READ_RECEIPT_SCENARIOS: Scenario[] = [
   {
     name: 'read-receipt',
-    title: 'a message 3 times at once: one read receipt, before the reply',
+    title: 'a message 3 times at once: one receipt, then the reply',
     async run(sim) {
       const { readReceipts: receipts, sinkUrl, replyMode } = sim.target;
       if (!receipts?.markAsRead && !receipts?.typingIndicator) {
