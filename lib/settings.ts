@@ -50,6 +50,9 @@ export interface StackSettings {
   botProtocol: string | undefined;
   botTimeoutMs: number | undefined;
   staleAfterSeconds: number | undefined;
+  /** MARK_AS_READ and TYPING_INDICATOR of every function (docs/PROTOCOL.md); passed only when on. */
+  markAsRead: boolean;
+  typingIndicator: boolean;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -81,6 +84,8 @@ export const DEFAULT_SETTINGS: StackSettings = {
   botProtocol: undefined,
   botTimeoutMs: undefined,
   staleAfterSeconds: undefined,
+  markAsRead: false,
+  typingIndicator: false,
 };
 
 export class SettingsError extends Error {
@@ -186,6 +191,8 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
     botTimeoutMs: raw('botTimeoutMs') === undefined ? undefined : integer('botTimeoutMs', 0, 100, 25_000),
     staleAfterSeconds:
       raw('staleAfterSeconds') === undefined ? undefined : integer('staleAfterSeconds', 0, 0, 86_400),
+    markAsRead: flag('markAsRead', d.markAsRead),
+    typingIndicator: flag('typingIndicator', d.typingIndicator),
   };
   problems.push(...botTimeoutProblems(settings));
   if (problems.length > 0) throw new SettingsError(problems);

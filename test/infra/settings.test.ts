@@ -212,6 +212,17 @@ describe('the stack with the bot keys set', () => {
     },
   );
 
+  it('passes MARK_AS_READ and TYPING_INDICATOR to every function only when turned on', () => {
+    const on = synthesize({ markAsRead: 'true', typingIndicator: true }, { bundle: false });
+    for (const id of [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID]) {
+      const variables =
+        on.template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables;
+      expect(variables, id).toMatchObject({ [ENV.markAsRead]: 'true', [ENV.typingIndicator]: 'true' });
+      expect(functions()[id]?.Properties.Environment.Variables, id).not.toHaveProperty(ENV.markAsRead);
+    }
+    expect(() => readSettings(context({ markAsRead: 'yes' }))).toThrow(/markAsRead must be true or false/);
+  });
+
   it('fails synth with the reason when the bot timeout does not fit the webhook', () => {
     expect(() => synthesize({ ...BOT, botTimeoutMs: '16000' }, { bundle: false })).toThrow(
       /botTimeoutMs \+ leaseSafetyMs \+ one Graph call .* must be below timeoutSeconds \(25 s\)/,
