@@ -1,5 +1,6 @@
 import { expectStatus, type Scenario } from './scenario';
-import { awaitReplies, readReceipts, readSink, repliesTo } from './sink-reader';
+import { awaitReplies, readSink, repliesTo } from './sink-reader';
+import { readReceipts } from './sink-reads';
 
 // Issue #13's read receipts (MARK_AS_READ, TYPING_INDICATOR), through a local server started with
 // `--read-receipts`: only the message's first owner marks it read, once, before the reply.

@@ -43,7 +43,7 @@ export async function readSink(
 }
 
 /** `GET /__sink/replies?prefix=...` as an object, or undefined when there is no sink to read. */
-async function sinkRecord(sinkUrl: string | undefined, prefix: string): Promise<object | undefined> {
+export async function sinkRecord(sinkUrl: string | undefined, prefix: string): Promise<object | undefined> {
   if (sinkUrl === undefined) return undefined;
   try {
     const url = new URL(sinkUrl);
@@ -109,27 +109,3 @@ export function countByMessage(replies: SeenReply[] | undefined): Map<string, nu
 /** The replies to one message, in the order the sink received them. */
 export const repliesTo = (replies: SeenReply[], id: string): SeenReply[] =>
   replies.filter((reply) => reply.inReplyTo === id);
-
-/** One read receipt the sink recorded (`reads` of `GET /__sink/replies`). */
-export interface SeenRead {
-  messageId: string;
-  typing: boolean;
-  at: string;
-}
-
-/** The read receipts for wamids starting with `prefix`; undefined when there is no sink to read. */
-export async function readReceipts(
-  sinkUrl: string | undefined,
-  prefix: string,
-): Promise<SeenRead[] | undefined> {
-  const body = await sinkRecord(sinkUrl, prefix);
-  const reads = body === undefined ? undefined : Reflect.get(body, 'reads');
-  if (!Array.isArray(reads)) return undefined;
-  return reads.flatMap((read: unknown) => {
-    if (typeof read !== 'object' || read === null) return [];
-    const messageId: unknown = Reflect.get(read, 'messageId');
-    const at: unknown = Reflect.get(read, 'at');
-    if (typeof messageId !== 'string' || typeof at !== 'string') return [];
-    return [{ messageId, typing: Reflect.get(read, 'typing') === true, at }];
-  });
-}

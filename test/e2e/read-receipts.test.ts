@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSimulateOptions, resolveTarget } from '../../local/simulator/options';
 import { runScenarios } from '../../local/simulator/run-scenarios';
 import { Simulation } from '../../local/simulator/simulation';
-import { readReceipts } from '../../local/simulator/sink-reader';
+import { readReceipts } from '../../local/simulator/sink-reads';
 import { runSimulateCommand, type ServerProcess, startServerProcess } from './server-process';
 
 // DynamoDB Local (java) starts in seconds on a quiet machine, in tens on a busy one.
