@@ -7,6 +7,11 @@ const mode = (options: LocalOptions): string =>
     ? 'queued: the webhook answers once the claim is written; the worker replies (--mode queued)'
     : 'inline: the webhook replies before it answers Meta (--mode queued for the stream worker)';
 
+const receipts = ({ markAsRead, typingIndicator }: LocalServer['readReceipts']): string =>
+  markAsRead || typingIndicator
+    ? `on: each message is marked read${typingIndicator ? ' with the typing indicator' : ''} before its reply`
+    : `off (--read-receipts, or ${ENV.markAsRead}=true / ${ENV.typingIndicator}=true)`;
+
 /** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
 export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {
   const origin = `http://127.0.0.1:${server.port}`;
@@ -35,6 +40,7 @@ export function banner(server: LocalServer, options: LocalOptions, startedInMs: 
       : []),
     `  DynamoDB      ${server.store.description}; table ${options.tableName} ${server.table}`,
     `  Graph API     ${graph}`,
+    `  Read receipts ${receipts(server.readReceipts)}`,
     '',
     `  Simulate Meta:  ${simulate}   (in a second terminal)`,
     `  Handshake:      curl '${server.webhookUrl}?${challenge}'`,

@@ -9,7 +9,7 @@ import {
   type TableSetup,
 } from './dynamodb-store';
 import { startGraphSink } from './graph-sink';
-import { handlerEnvironment } from './handler-env';
+import { handlerEnvironment, readReceiptsOf } from './handler-env';
 import { listenOnLoopback } from './http-server';
 import { checkJava, javaProblemMessage } from './java-check';
 import type { LocalOptions } from './options';
@@ -17,7 +17,7 @@ import { startQueuedFunctions } from './queued-functions';
 import { routes, SINK_PATH, WEBHOOK_PATH } from './routes';
 import { removeSession, writeSession } from './session-file';
 import { statusEcho } from './status-echo';
-import { replyLine } from './transcript';
+import { readLine, replyLine } from './transcript';
 
 const TABLE_NOTES: Record<TableSetup, string> = {
   created: 'created',
@@ -34,6 +34,8 @@ export interface LocalServer {
   table: string;
   /** Queued mode's stream worker and re-drive queue; undefined inline. */
   queued: QueuedRuntime | undefined;
+  /** MARK_AS_READ / TYPING_INDICATOR as the functions got them. */
+  readReceipts: { markAsRead: boolean; typingIndicator: boolean };
   stop(): Promise<void>;
 }
 
@@ -72,20 +74,22 @@ export async function startLocalServer(
         : undefined;
     const sink =
       options.graph === 'sink'
-        ? await startGraphSink((reply) => {
-            print(replyLine(reply));
-            echo?.echo(reply);
-          })
+        ? await startGraphSink(
+            (reply) => {
+              print(replyLine(reply));
+              echo?.echo(reply);
+            },
+            (read) => print(readLine(read)),
+          )
         : undefined;
     if (sink) stops.push(sink.close);
 
-    const handler = await loadDeployedHandler(
-      handlerEnvironment(
-        options,
-        { dynamoDb: store.endpoint, graph: sink?.baseUrl, ...(queue ? { redriveQueue: queue } : {}) },
-        process.env,
-      ),
+    const environment = handlerEnvironment(
+      options,
+      { dynamoDb: store.endpoint, graph: sink?.baseUrl, ...(queue ? { redriveQueue: queue } : {}) },
+      process.env,
     );
+    const handler = await loadDeployedHandler(environment);
     // Started before the HTTP server, stopped after it: a claim written by a last request is still read.
     const queued =
       queue && store.endpoint !== undefined
@@ -108,6 +112,7 @@ export async function startLocalServer(
       verifyToken: options.verifyToken,
       sinkUrl,
       replyMode: options.mode,
+      readReceipts: readReceiptsOf(environment),
       pid: process.pid,
     });
     stops.push(() => removeSession(http.port));
@@ -120,6 +125,7 @@ export async function startLocalServer(
       store,
       table,
       queued,
+      readReceipts: readReceiptsOf(environment),
       stop: () => {
         stopping ??= stopAll();
         return stopping;

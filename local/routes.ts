@@ -105,7 +105,8 @@ function serveSink(req: IncomingMessage, res: ServerResponse, url: URL, sink: Gr
     json(404, { error: 'no Graph sink: this server sends replies to the real Graph API (--graph real)' });
     return;
   }
-  json(200, { replies: sink.replies(url.searchParams.get('prefix') ?? undefined) });
+  const prefix = url.searchParams.get('prefix') ?? undefined;
+  json(200, { replies: sink.replies(prefix), reads: sink.reads(prefix) });
 }
 
 const isLoopback = (address: string | undefined): boolean =>

@@ -15,6 +15,8 @@ export interface Session {
   sinkUrl: string | undefined;
   /** Queued mode answers before the reply is sent: the simulator then waits for replies at the sink. */
   replyMode?: 'inline' | 'queued' | undefined;
+  /** MARK_AS_READ / TYPING_INDICATOR of the functions (`--read-receipts`): the simulator checks receipts then. */
+  readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
   pid: number;
 }
 
@@ -54,7 +56,11 @@ export async function readSession(port: number, dir = SESSION_DIR): Promise<Sess
   if (webhookUrl === undefined || appSecret === undefined || verifyToken === undefined) return undefined;
   if (typeof pid !== 'number' || !isAlive(pid)) return undefined;
   const replyMode = field('replyMode') === 'queued' ? 'queued' : 'inline';
-  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, pid };
+  const receipts: unknown = Reflect.get(parsed, 'readReceipts');
+  const on = (name: string) =>
+    typeof receipts === 'object' && receipts !== null && Reflect.get(receipts, name) === true;
+  const readReceipts = { markAsRead: on('markAsRead'), typingIndicator: on('typingIndicator') };
+  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, readReceipts, pid };
 }
 
 /** A file left by a server that was killed (no clean shutdown) must not hand out stale secrets. */

@@ -1,5 +1,5 @@
 import { isRecord } from '../lambda/json-object';
-import type { SinkReply } from './graph-sink';
+import type { SinkRead, SinkReply } from './graph-sink';
 
 const MAX_TEXT = 70;
 
@@ -15,6 +15,11 @@ const phone = (value: string): string => (/^\d+$/.test(value) ? `+${value}` : va
 export function replyLine(reply: SinkReply): string {
   const context = reply.inReplyTo === undefined ? '' : ` (reply to ${reply.inReplyTo})`;
   return `-> ${phone(reply.to)} ${quote(reply.text)}${context}`;
+}
+
+/** `-> read wamid... (typing...)`: the blue ticks, and the typing indicator when it was asked for. */
+export function readLine(read: SinkRead): string {
+  return `-> read ${read.messageId}${read.typing ? ' (typing...)' : ''}`;
 }
 
 export interface InboundSummary {

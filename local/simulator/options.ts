@@ -127,6 +127,7 @@ export async function resolveTarget(options: SimulateOptions, env: Env): Promise
     phoneNumberId: options.phoneNumberId,
     from: options.from,
     replyMode: session?.replyMode,
+    readReceipts: session?.readReceipts,
   };
 }
 

@@ -17,6 +17,8 @@ export interface SimulationTarget {
   from: string;
   /** A local server's reply mode; queued replies reach the sink after the 200, so the simulator waits. */
   replyMode?: 'inline' | 'queued' | undefined;
+  /** A local server's MARK_AS_READ / TYPING_INDICATOR (its session file); unknown elsewhere. */
+  readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
 }
 
 export type Message = TextMessageSpec & { id: string };

@@ -5,6 +5,8 @@ export interface SeenReply {
   kind: string;
   /** The part's index in a multi-part answer; 0 for a single part. */
   part: number;
+  /** When the sink received it (ISO 8601), if the sink says. */
+  at?: string;
 }
 
 /**
@@ -16,18 +18,8 @@ export async function readSink(
   sinkUrl: string | undefined,
   prefix: string,
 ): Promise<SeenReply[] | undefined> {
-  if (sinkUrl === undefined) return undefined;
-  let body: unknown;
-  try {
-    const url = new URL(sinkUrl);
-    url.searchParams.set('prefix', prefix);
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    if (response.status !== 200) return undefined;
-    body = await response.json();
-  } catch {
-    return undefined;
-  }
-  const replies = typeof body === 'object' && body !== null ? Reflect.get(body, 'replies') : undefined;
+  const body = await sinkRecord(sinkUrl, prefix);
+  const replies = body === undefined ? undefined : Reflect.get(body, 'replies');
   if (!Array.isArray(replies)) return undefined;
   return replies.flatMap((reply: unknown) => {
     if (typeof reply !== 'object' || reply === null) return [];
@@ -36,6 +28,7 @@ export async function readSink(
     const kind: unknown = Reflect.get(reply, 'kind');
     const part: unknown = Reflect.get(reply, 'part');
     const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
+    const at: unknown = Reflect.get(reply, 'at');
     if (typeof inReplyTo !== 'string') return [];
     return [
       {
@@ -43,9 +36,25 @@ export async function readSink(
         text: typeof text === 'string' ? text : '',
         kind: typeof kind === 'string' ? kind : 'unknown',
         part: typeof index === 'number' ? index : 0,
+        ...(typeof at === 'string' ? { at } : {}),
       },
     ];
   });
+}
+
+/** `GET /__sink/replies?prefix=...` as an object, or undefined when there is no sink to read. */
+export async function sinkRecord(sinkUrl: string | undefined, prefix: string): Promise<object | undefined> {
+  if (sinkUrl === undefined) return undefined;
+  try {
+    const url = new URL(sinkUrl);
+    url.searchParams.set('prefix', prefix);
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (response.status !== 200) return undefined;
+    const body: unknown = await response.json();
+    return typeof body === 'object' && body !== null ? body : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
