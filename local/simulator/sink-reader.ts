@@ -1,3 +1,5 @@
+import { decodeCallbackData } from '../../lambda/domain/callback-data';
+
 export interface SeenReply {
   inReplyTo: string;
   text: string;
@@ -5,6 +7,8 @@ export interface SeenReply {
   kind: string;
   /** The part's index in a multi-part answer; 0 for a single part. */
   part: number;
+  /** The claim attempt that sent it (from `biz_opaque_callback_data`); undefined without it. */
+  attempt?: number | undefined;
 }
 
 /**
@@ -36,6 +40,7 @@ export async function readSink(
     const kind: unknown = Reflect.get(reply, 'kind');
     const part: unknown = Reflect.get(reply, 'part');
     const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
+    const callbackData: unknown = Reflect.get(reply, 'callbackData');
     if (typeof inReplyTo !== 'string') return [];
     return [
       {
@@ -43,6 +48,7 @@ export async function readSink(
         text: typeof text === 'string' ? text : '',
         kind: typeof kind === 'string' ? kind : 'unknown',
         part: typeof index === 'number' ? index : 0,
+        attempt: decodeCallbackData(typeof callbackData === 'string' ? callbackData : undefined)?.attempt,
       },
     ];
   });
