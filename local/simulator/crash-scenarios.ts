@@ -53,7 +53,7 @@ async function completeAnswer(target: SimulationTarget, prefix: string, id: stri
 }
 
 /** Part 0 once by the owner that died, part 1 once by a later one, in order, the stored answer kept. */
-function resumedOnce(replies: SeenReply[], diedAttempt: number): string[] {
+export function resumedOnce(replies: SeenReply[], diedAttempt: number): string[] {
   const got = replies.map((reply) => `${reply.part}:${reply.kind}@${reply.attempt ?? '?'}`).join(', ');
   const [first, second, ...more] = replies;
   const ok =
