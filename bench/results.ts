@@ -140,29 +140,12 @@ export const COMPARED_STORM: Record<string, (t: SlowBotResult) => number> = {
 };
 
 export function stormRatiosTo(baseline: SlowBotResult, other: SlowBotResult): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(COMPARED_STORM).map(([name, pick]) => [name, ratio(pick(other), pick(baseline))]),
-  );
+  return ratiosOver(COMPARED_STORM, baseline, other);
 }
 
 /** The figures compared across targets, each as a ratio to the Powertools baseline. */
 export const COMPARED: Record<string, (t: TargetResult) => number> = {
-  sendDelayP50: (t) => t.storm.sendDelayMs.p50,
-  sendDelayP95: (t) => t.storm.sendDelayMs.p95,
-  gbSecondsPerMessage: (t) => gbSecondsPerMessage(t.usage),
-  requestsPerMessage: (t) => t.storm.requestsPerMessage,
-  latencyFirstP50: (t) => t.storm.latencyFirstMs.p50,
-  latencyFirstP95: (t) => t.storm.latencyFirstMs.p95,
-  latencyFirstP99: (t) => t.storm.latencyFirstMs.p99,
-  latencyFirstUncontendedP50: (t) => t.storm.latencyFirstUncontendedMs.p50,
-  latencyFirstUncontendedP95: (t) => t.storm.latencyFirstUncontendedMs.p95,
-  latencyFirstUncontendedP99: (t) => t.storm.latencyFirstUncontendedMs.p99,
-  latencyCopiesP50: (t) => t.storm.latencyCopiesMs.p50,
-  latencyCopiesP95: (t) => t.storm.latencyCopiesMs.p95,
-  latencyCopiesP99: (t) => t.storm.latencyCopiesMs.p99,
-  handlerMsPerMessage: (t) => t.storm.handlerMsPerMessage,
-  cpuMsPerDelivery: (t) => t.storm.cpuMsPerDelivery,
-  cpuMsPerMessage: (t) => t.storm.cpuMsPerMessage,
+  ...COMPARED_STORM,
   deliveriesPerSecond: (t) => t.throughput.deliveriesPerSecond,
   messagesPerSecond: (t) => t.throughput.messagesPerSecond,
   costPerMillion: (t) => t.cost.cost.totalUsd,
@@ -172,8 +155,12 @@ export const COMPARED: Record<string, (t: TargetResult) => number> = {
 };
 
 export function ratiosTo(baseline: TargetResult, other: TargetResult): Record<string, number> {
+  return ratiosOver(COMPARED, baseline, other);
+}
+
+function ratiosOver<T>(compared: Record<string, (t: T) => number>, baseline: T, other: T) {
   return Object.fromEntries(
-    Object.entries(COMPARED).map(([name, pick]) => [name, ratio(pick(other), pick(baseline))]),
+    Object.entries(compared).map(([name, pick]) => [name, ratio(pick(other), pick(baseline))]),
   );
 }
 

@@ -65,9 +65,17 @@ export const TAKEOVER_CONDITION = [
   '(#state = :released OR (#state IN (:claimed, :unknown) AND #leaseUntil < :takeoverBefore))',
 ].join(' AND ');
 
+/** The states a status webhook may still settle: none proves a reply reached the user yet. */
+const NOT_PROVEN_SENT = '#state IN (:claimed, :unknown, :released, :failed)';
+const NOT_PROVEN_SENT_VALUES = {
+  ':claimed': 'claimed',
+  ':unknown': 'unknown',
+  ':released': 'released',
+  ':failed': 'failed',
+} as const;
+
 /** A part's status raises partsSent on a record holding a stored answer that is not settled. */
-export const CONFIRM_PART_CONDITION =
-  'attribute_exists(#parts) AND #state IN (:claimed, :unknown, :released, :failed) AND #partsSent < :partsSent';
+export const CONFIRM_PART_CONDITION = `attribute_exists(#parts) AND ${NOT_PROVEN_SENT} AND #partsSent < :partsSent`;
 
 /** What an inline claim leaves out, as the PutItem it stands for: a queued record's outbox. */
 const OUTBOX_ONLY = [
@@ -305,79 +313,65 @@ export class DynamoDbClaimStore implements ClaimStore {
     return this.fencedUpdate('partSent', key, fence, { [PARTS_ATTRIBUTES.partsSent]: partsSent }, true);
   }
 
-  async confirmPart(key: MessageKey, partsSent: number): Promise<ConfirmResult> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: 'SET #partsSent = :partsSent',
-          ConditionExpression: CONFIRM_PART_CONDITION,
-          ExpressionAttributeNames: {
-            '#parts': PARTS_ATTRIBUTES.parts,
-            '#partsSent': PARTS_ATTRIBUTES.partsSent,
-            '#state': NAMES['#state'],
-          },
-          ExpressionAttributeValues: {
-            ':partsSent': partsSent,
-            ':claimed': 'claimed',
-            ':unknown': 'unknown',
-            ':released': 'released',
-            ':failed': 'failed',
-          },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { confirmed: true, previous: Attributes ? toRecord(Attributes, 'confirmPart') : undefined };
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        const item = itemOf(error);
-        return { confirmed: false, current: item ? toRecord(item, 'confirmPart') : undefined };
-      }
-      throw new ClaimStoreError('confirmPart', { cause: error });
-    }
+  confirmPart(key: MessageKey, partsSent: number): Promise<ConfirmResult> {
+    return this.confirmByStatus('confirmPart', key, {
+      update: 'SET #partsSent = :partsSent',
+      condition: CONFIRM_PART_CONDITION,
+      names: { '#parts': PARTS_ATTRIBUTES.parts, '#partsSent': PARTS_ATTRIBUTES.partsSent },
+      values: { ':partsSent': partsSent },
+    });
   }
 
-  async confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
+  confirmSent(key: MessageKey, outboundId: string): Promise<ConfirmResult> {
+    return this.confirmByStatus('confirmSent', key, {
+      update: `SET #state = :done, #outboundId = :outboundId, #settledAt = :now ${removeClause(CONTENT_ATTRIBUTES)}`,
+      // Any record not yet proven sent, `failed` included (a reply did reach the user after all);
+      // never a missing one: a status does not resurrect an expired-and-deleted record.
+      condition: `attribute_exists(#pk) AND ${NOT_PROVEN_SENT}`,
+      names: {
+        '#pk': NAMES['#pk'],
+        '#outboundId': 'outboundId',
+        '#settledAt': 'settledAt',
+        ...removedNames(CONTENT_ATTRIBUTES),
+      },
+      values: { ':done': 'done', ':outboundId': outboundId, ':now': this.now() },
+    });
+  }
+
+  /**
+   * A status webhook's write on a record not yet proven sent. What it settled (was the owner still
+   * alive?) or what blocked it (a resend already done?) both come back with the write, no extra read.
+   */
+  private async confirmByStatus(
+    operation: 'confirmPart' | 'confirmSent',
+    key: MessageKey,
+    write: {
+      update: string;
+      condition: string;
+      names: Record<string, string>;
+      values: Record<string, unknown>;
+    },
+  ): Promise<ConfirmResult> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE_SCHEMA.partitionKey]: recordKey(key) },
-          UpdateExpression: `SET #state = :done, #outboundId = :outboundId, #settledAt = :now ${removeClause(CONTENT_ATTRIBUTES)}`,
-          // Any record not yet proven sent, `failed` included (a reply did reach the user after all);
-          // never a missing one: a status does not resurrect an expired-and-deleted record.
-          ConditionExpression: 'attribute_exists(#pk) AND #state IN (:claimed, :unknown, :released, :failed)',
-          ExpressionAttributeNames: {
-            '#pk': NAMES['#pk'],
-            '#state': NAMES['#state'],
-            '#outboundId': 'outboundId',
-            '#settledAt': 'settledAt',
-            ...removedNames(CONTENT_ATTRIBUTES),
-          },
-          ExpressionAttributeValues: {
-            ':done': 'done',
-            ':outboundId': outboundId,
-            ':now': this.now(),
-            ':claimed': 'claimed',
-            ':unknown': 'unknown',
-            ':released': 'released',
-            ':failed': 'failed',
-          },
-          // What the status settled (was the owner still alive?) or what blocked it (a resend
-          // already done?): both come back with the write, no extra read.
+          UpdateExpression: write.update,
+          ConditionExpression: write.condition,
+          ExpressionAttributeNames: { '#state': NAMES['#state'], ...write.names },
+          ExpressionAttributeValues: { ...NOT_PROVEN_SENT_VALUES, ...write.values },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { confirmed: true, previous: Attributes ? toRecord(Attributes, 'confirmSent') : undefined };
+      return { confirmed: true, previous: Attributes ? toRecord(Attributes, operation) : undefined };
     } catch (error) {
       if (isConditionFailure(error)) {
         const item = itemOf(error);
-        return { confirmed: false, current: item ? toRecord(item, 'confirmSent') : undefined };
+        return { confirmed: false, current: item ? toRecord(item, operation) : undefined };
       }
-      throw new ClaimStoreError('confirmSent', { cause: error });
+      throw new ClaimStoreError(operation, { cause: error });
     }
   }
 

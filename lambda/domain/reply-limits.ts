@@ -55,10 +55,7 @@ export function partProblem(part: ReplyPart): string | undefined {
       return first(blank('body', part.body), tooLong('body', part.body, L.textBody));
     case 'buttons':
       return first(
-        blank('body', part.body),
-        tooLong('body', part.body, L.buttonsBody),
-        tooLong('header', part.header, L.headerOrFooter),
-        tooLong('footer', part.footer, L.headerOrFooter),
+        ...interactiveFrameProblems(part, L.buttonsBody),
         part.buttons.length < 1 || part.buttons.length > L.buttons
           ? `needs 1 to ${L.buttons} buttons`
           : undefined,
@@ -100,15 +97,25 @@ export function partProblem(part: ReplyPart): string | undefined {
   }
 }
 
+/** The body, header and footer that buttons and lists share (their body limits differ). */
+function interactiveFrameProblems(
+  part: { body: string; header?: string | undefined; footer?: string | undefined },
+  bodyLimit: number,
+): (string | undefined)[] {
+  return [
+    blank('body', part.body),
+    tooLong('body', part.body, bodyLimit),
+    tooLong('header', part.header, L.headerOrFooter),
+    tooLong('footer', part.footer, L.headerOrFooter),
+  ];
+}
+
 function listProblem(part: Extract<ReplyPart, { kind: 'list' }>): string | undefined {
   const rows = part.sections.flatMap((section) => section.rows);
   return first(
-    blank('body', part.body),
-    tooLong('body', part.body, L.listBody),
+    ...interactiveFrameProblems(part, L.listBody),
     blank('button', part.button),
     tooLong('button', part.button, L.listButton),
-    tooLong('header', part.header, L.headerOrFooter),
-    tooLong('footer', part.footer, L.headerOrFooter),
     part.sections.length < 1 || part.sections.length > L.sections
       ? `needs 1 to ${L.sections} sections`
       : undefined,

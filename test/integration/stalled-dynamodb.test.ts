@@ -1,6 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type StalledServer, startStalledServer } from '../../devkit/faults/stalled-server';
 import { lambdaContext } from '../../devkit/lambda-host/lambda-context';
 import { messagesWebhook, metaJson } from '../../devkit/meta/meta-json';
 import { signedPost } from '../../devkit/webhook-events';
@@ -14,29 +14,19 @@ import { buildApp } from '../../lambda/app/build-app';
 import { webhookHandler } from '../../lambda/webhook-chain';
 
 /** A DynamoDB endpoint that accepts every connection and never answers: a stalled network path. */
-let server: Server;
+let stalled: StalledServer;
 let endpoint: string;
-const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  endpoint = `http://127.0.0.1:${address.port}`;
+  stalled = await startStalledServer();
+  endpoint = stalled.endpoint;
 });
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => stalled.close());
 
 const KEY = { tenantId: '106540352242922', messageId: 'wamid.stalled' };
 // The slack covers timers and event-loop delay on a busy machine, not another attempt.
@@ -50,7 +40,7 @@ describe('DynamoDB client against a server that accepts and never answers', () =
       credentials: { accessKeyId: 'stalled', secretAccessKey: 'stalled' },
     });
     const store = new DynamoDbClaimStore(DynamoDBDocumentClient.from(client), 'claims');
-    const before = sockets.length;
+    const before = stalled.connections();
     const started = Date.now();
 
     const claim = store.claim(
@@ -69,7 +59,7 @@ describe('DynamoDB client against a server that accepts and never answers', () =
       DYNAMODB_TIMEOUTS.maxAttempts * DYNAMODB_TIMEOUTS.requestTimeoutMs,
     );
     expect(elapsed).toBeLessThan(STORE_CALL_BOUND_MS + SLACK_MS);
-    expect(sockets.length - before).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
+    expect(stalled.connections() - before).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
     client.destroy();
   });
 
@@ -87,14 +77,14 @@ describe('DynamoDB client against a server that accepts and never answers', () =
       GRAPH_API_BASE_URL: 'http://127.0.0.1:1',
     });
     const body = metaJson(messagesWebhook(KEY.tenantId, [{ id: KEY.messageId }]));
-    const before = sockets.length;
+    const before = stalled.connections();
     const started = Date.now();
 
     const response = await webhookHandler(app)(signedPost(body, 'stalled-app-secret'), lambdaContext(25_000));
 
     expect(response).toMatchObject({ statusCode: 500 });
     // It reached the stalled server and waited out every attempt: not a fast failure of another kind.
-    expect(sockets.length - before).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
+    expect(stalled.connections() - before).toBe(DYNAMODB_TIMEOUTS.maxAttempts);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(
       DYNAMODB_TIMEOUTS.maxAttempts * DYNAMODB_TIMEOUTS.requestTimeoutMs,

@@ -1,28 +1,18 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StalledServer, startStalledServer } from '../../devkit/faults/stalled-server';
 import { createSqsClient, REDRIVE_CALL_BOUND_MS, SQS_TIMEOUTS } from '../../lambda/adapters/sqs-client';
 import { sqsRedriveQueue } from '../../lambda/adapters/sqs-redrive-queue';
 
-/** An SQS endpoint that accepts every connection and never answers: a stalled network path. */
-let server: Server;
+/** A SQS endpoint that accepts every connection and never answers: a stalled network path. */
+let stalled: StalledServer;
 let endpoint: string;
-const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  endpoint = `http://127.0.0.1:${address.port}`;
+  stalled = await startStalledServer();
+  endpoint = stalled.endpoint;
 });
 
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => stalled.close());
 
 // The slack covers timers and event-loop delay on a busy machine, not another attempt.
 const SLACK_MS = 1_000;
@@ -35,7 +25,7 @@ describe('SQS client against a server that accepts and never answers', () => {
       credentials: { accessKeyId: 'stalled', secretAccessKey: 'stalled' },
     });
     const queue = sqsRedriveQueue(client, `${endpoint}/123456789012/redrives`);
-    const before = sockets.length;
+    const before = stalled.connections();
     const started = Date.now();
 
     const schedule = queue.schedule({ tenantId: '106540352242922', messageId: 'wamid.stalled' }, 1, 5);
@@ -47,7 +37,7 @@ describe('SQS client against a server that accepts and never answers', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(SQS_TIMEOUTS.maxAttempts * SQS_TIMEOUTS.requestTimeoutMs);
     expect(elapsed).toBeLessThan(REDRIVE_CALL_BOUND_MS + SLACK_MS);
-    expect(sockets.length - before).toBe(SQS_TIMEOUTS.maxAttempts);
+    expect(stalled.connections() - before).toBe(SQS_TIMEOUTS.maxAttempts);
     client.destroy();
   });
 });
