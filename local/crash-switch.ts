@@ -24,9 +24,9 @@ export interface CrashSwitch {
   uninstall(): void;
 }
 
-/** A wamid is at most a few hundred characters; anything longer is not one. */
+/** The callback data naming a wamid is at most 512 characters (callback-data.ts): a longer one never matches. */
 const MAX_WAMID_LENGTH = 512;
-/** Meta's limit on the parts of one answer (lambda/domain/reply-limits.ts) is far below this. */
+/** An answer has at most 10 parts (lambda/domain/reply-limits.ts); this bound only refuses nonsense. */
 const MAX_PART_INDEX = 99;
 
 /**
