@@ -1,5 +1,6 @@
 import { startLocalSqs } from '../devkit/local-sqs';
 import type { QueuedRuntime } from '../devkit/queued-runtime';
+import { installCrashSwitch } from './crash-switch';
 import { loadDeployedHandler } from './deployed-handler';
 import {
   describeRealTable,
@@ -83,6 +84,9 @@ export async function startLocalServer(
           )
         : undefined;
     if (sink) stops.push(sink.close);
+    // Beside the sink only, and before the deployed modules load: they keep the fetch they find.
+    const crashSwitch = sink ? installCrashSwitch(print) : undefined;
+    if (crashSwitch) stops.push(async () => crashSwitch.uninstall());
 
     const environment = handlerEnvironment(
       options,
@@ -98,7 +102,7 @@ export async function startLocalServer(
     if (queued) stops.push(queued.stop);
     const http = await listenOnLoopback(
       options.port,
-      routes({ handler, sink, timeoutMs: options.timeoutMs, print }),
+      routes({ handler, sink, crashSwitch, timeoutMs: options.timeoutMs, print }),
       (req, error) => print(`!! ${req.method} ${req.url} failed in the local server: ${String(error)}`),
     );
     stops.push(() => http.close(options.timeoutMs));

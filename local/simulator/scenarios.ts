@@ -2,6 +2,7 @@ import { metaJson, statusWebhook } from '../../devkit/meta/meta-json';
 import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
 import { BOT_SCENARIOS } from './bot-scenarios';
+import { CRASH_SCENARIOS } from './crash-scenarios';
 import { READ_RECEIPT_SCENARIOS } from './read-receipt-scenarios';
 import { expectStatus, type Scenario } from './scenario';
 import { awaitReplies } from './sink-reader';
@@ -187,6 +188,7 @@ export const SCENARIOS: Scenario[] = [
   },
   ...BOT_SCENARIOS,
   ...READ_RECEIPT_SCENARIOS,
+  ...CRASH_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

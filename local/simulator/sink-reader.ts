@@ -1,3 +1,5 @@
+import { decodeCallbackData } from '../../lambda/domain/callback-data';
+
 export interface SeenReply {
   inReplyTo: string;
   text: string;
@@ -7,6 +9,8 @@ export interface SeenReply {
   part: number;
   /** When the sink received it (ISO 8601), if the sink says. */
   at?: string;
+  /** The claim attempt that sent it (from `biz_opaque_callback_data`); undefined without it. */
+  attempt?: number | undefined;
 }
 
 /**
@@ -29,6 +33,7 @@ export async function readSink(
     const part: unknown = Reflect.get(reply, 'part');
     const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
     const at: unknown = Reflect.get(reply, 'at');
+    const callbackData: unknown = Reflect.get(reply, 'callbackData');
     if (typeof inReplyTo !== 'string') return [];
     return [
       {
@@ -37,6 +42,7 @@ export async function readSink(
         kind: typeof kind === 'string' ? kind : 'unknown',
         part: typeof index === 'number' ? index : 0,
         ...(typeof at === 'string' ? { at } : {}),
+        attempt: decodeCallbackData(typeof callbackData === 'string' ? callbackData : undefined)?.attempt,
       },
     ];
   });
