@@ -75,11 +75,9 @@ export class WebhookDashboard extends Construct {
         title: 'User-caused outcomes (no alarm)',
         width: WIDTH,
         height: HEIGHT,
-        left: [
-          replyFailures('user-caused'),
-          serviceMetric(METRIC.windowClosed, { label: 'Queued reply past the 24 h window' }),
-        ],
+        left: [replyFailures('user-caused')],
       }),
+      lateMessagesWidget(),
       new GraphWidget({
         title: 'HTTP API',
         width: WIDTH,
@@ -106,6 +104,24 @@ export class WebhookDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Alarms', width: WIDTH, height: HEIGHT, alarms: props.alarms }),
     );
   }
+}
+
+/**
+ * Late messages, in either reply mode (the owner judges them, inline or in the worker): past the
+ * 24 h window nothing free-form is sent; a stale one is answered with the bot told. A backlog of ours
+ * behind them has paged already (iterator age, send failures, dead letters): these are not paged.
+ */
+function lateMessagesWidget(): GraphWidget {
+  return new GraphWidget({
+    title: 'Late messages and read receipts, both reply modes (no alarm)',
+    width: WIDTH,
+    height: HEIGHT,
+    left: [
+      serviceMetric(METRIC.windowClosed, { label: 'Past the 24 h window: no reply sent' }),
+      serviceMetric(METRIC.staleComposed, { label: 'Stale: answered late, the bot told' }),
+    ],
+    right: [serviceMetric(METRIC.readReceiptsFailed, { label: 'Read receipts failed' })],
+  });
 }
 
 /** Queued mode: how far the worker lags the stream, and what waits for a re-drive or an operator. */

@@ -162,13 +162,16 @@ function withDeployTimeStandIns(environment: Record<string, string>): Record<str
   );
 }
 
-/** The bot settings, only those set in context (the runtime's defaults apply to the rest). */
+/** The bot and read-receipt settings, only those set in context (the runtime's defaults apply to the rest). */
 function botEnvironment(settings: ServiceFunctionProps['settings']): Record<string, string> {
   const values: [string, string | number | undefined][] = [
     [ENV.botUrl, settings.botUrl],
     [ENV.botProtocol, settings.botProtocol],
     [ENV.botTimeoutMs, settings.botTimeoutMs],
     [ENV.staleAfterSeconds, settings.staleAfterSeconds],
+    // Off is the runtime's default: a template without them is the template of before.
+    [ENV.markAsRead, settings.markAsRead ? 'true' : undefined],
+    [ENV.typingIndicator, settings.typingIndicator ? 'true' : undefined],
   ];
   return Object.fromEntries(
     values.flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])),

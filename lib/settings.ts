@@ -50,6 +50,9 @@ export interface StackSettings {
   botProtocol: string | undefined;
   botTimeoutMs: number | undefined;
   staleAfterSeconds: number | undefined;
+  /** MARK_AS_READ and TYPING_INDICATOR of every function (docs/PROTOCOL.md); passed only when on. */
+  markAsRead: boolean;
+  typingIndicator: boolean;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -81,6 +84,8 @@ export const DEFAULT_SETTINGS: StackSettings = {
   botProtocol: undefined,
   botTimeoutMs: undefined,
   staleAfterSeconds: undefined,
+  markAsRead: false,
+  typingIndicator: false,
 };
 
 export class SettingsError extends Error {
@@ -186,7 +191,30 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): StackSettings {
     botTimeoutMs: raw('botTimeoutMs') === undefined ? undefined : integer('botTimeoutMs', 0, 100, 25_000),
     staleAfterSeconds:
       raw('staleAfterSeconds') === undefined ? undefined : integer('staleAfterSeconds', 0, 0, 86_400),
+    markAsRead: flag('markAsRead', d.markAsRead),
+    typingIndicator: flag('typingIndicator', d.typingIndicator),
   };
+  problems.push(...botTimeoutProblems(settings));
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
+}
+
+/**
+ * An HTTP bot answers inside the owner's lease, which ends `leaseSafetyMs` before the Lambda deadline:
+ * a bot that may take its whole timeout must still leave one whole Graph call after it, or its answer
+ * would time out unsent on every try. The owner is the webhook inline, and the worker in both modes
+ * (re-drives); the read receipt runs beside the bot, so it adds nothing.
+ */
+function botTimeoutProblems(settings: StackSettings): string[] {
+  if (settings.botUrl === undefined) return [];
+  const botTimeoutMs = settings.botTimeoutMs ?? DEFAULTS.botTimeoutMs;
+  const needed = botTimeoutMs + settings.leaseSafetyMs + DEFAULTS.sendTimeoutMs;
+  const owners: [string, number][] = [['workerTimeoutSeconds', settings.workerTimeoutSeconds]];
+  if (settings.replyMode === 'inline') owners.unshift(['timeoutSeconds', settings.timeoutSeconds]);
+  return owners
+    .filter(([, seconds]) => needed >= seconds * 1000)
+    .map(
+      ([key, seconds]) =>
+        `botTimeoutMs + leaseSafetyMs + one Graph call (${botTimeoutMs} + ${settings.leaseSafetyMs} + ${DEFAULTS.sendTimeoutMs} = ${needed} ms) must be below ${key} (${seconds} s), or a slow bot's answer is never sent`,
+    );
 }

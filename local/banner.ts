@@ -14,6 +14,10 @@ const BOT_LINES: Record<LocalOptions['bot'], (server: LocalServer) => string> = 
     `examples/python-bot/bot.py, Rasa's REST shape (a stand-in, not Rasa), at ${server.bot?.url} (--bot example-rasa)`,
   other: () => `${ENV.botUrl} from your environment (${process.env[ENV.botProtocol] ?? 'protocol v1'})`,
 };
+const receipts = ({ markAsRead, typingIndicator }: LocalServer['readReceipts']): string =>
+  markAsRead || typingIndicator
+    ? `on: each message is marked read${typingIndicator ? ' with the typing indicator' : ''} before its reply`
+    : `off (--read-receipts, or ${ENV.markAsRead}=true / ${ENV.typingIndicator}=true)`;
 
 /** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
 export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {
@@ -44,6 +48,7 @@ export function banner(server: LocalServer, options: LocalOptions, startedInMs: 
     `  Bot           ${BOT_LINES[options.bot](server)}`,
     `  DynamoDB      ${server.store.description}; table ${options.tableName} ${server.table}`,
     `  Graph API     ${graph}`,
+    `  Read receipts ${receipts(server.readReceipts)}`,
     '',
     `  Simulate Meta:  ${simulate}   (in a second terminal)`,
     `  Handshake:      curl '${server.webhookUrl}?${challenge}'`,

@@ -26,10 +26,22 @@ export interface SinkReply {
   at: string;
 }
 
+/** One read receipt (MARK_AS_READ, with TYPING_INDICATOR's `typing_indicator`): not a reply, never echoed. */
+export interface SinkRead {
+  phoneNumberId: string;
+  /** The inbound wamid marked read. */
+  messageId: string;
+  /** Whether it asked WhatsApp to show "typing..." until the reply. */
+  typing: boolean;
+  at: string;
+}
+
 export interface GraphSink {
   baseUrl: string;
   /** Replies so far, optionally only those quoting a wamid that starts with `inReplyToPrefix`. */
   replies(inReplyToPrefix?: string): SinkReply[];
+  /** Read receipts so far, optionally only those for a wamid that starts with `messageIdPrefix`. */
+  reads(messageIdPrefix?: string): SinkRead[];
   close(): Promise<void>;
 }
 
@@ -38,10 +50,22 @@ export interface GraphSink {
  * every reply like Graph does (200 with a new wamid), sends nothing anywhere, and keeps a record.
  * It is the Graph stub the integration tests use, so local runs and tests see the same Graph.
  */
-export async function startGraphSink(onReply: (reply: SinkReply) => void): Promise<GraphSink> {
+export async function startGraphSink(
+  onReply: (reply: SinkReply) => void,
+  onRead: (read: SinkRead) => void = () => {},
+): Promise<GraphSink> {
   const replies: SinkReply[] = [];
+  const reads: SinkRead[] = [];
   const stub = await startGraphStub({
     onAccepted: (request, outboundId) => {
+      // Meta's "mark as read" shares the messages endpoint but sends no message: kept apart, so it is
+      // neither counted as a reply nor confirmed by a `sent` status echo.
+      const read = toRead(request);
+      if (read !== undefined) {
+        reads.push(read);
+        onRead(read);
+        return;
+      }
       const reply = toReply(request, outboundId);
       replies.push(reply);
       onReply(reply);
@@ -51,7 +75,21 @@ export async function startGraphSink(onReply: (reply: SinkReply) => void): Promi
     baseUrl: stub.baseUrl,
     replies: (prefix) =>
       prefix === undefined ? [...replies] : replies.filter((reply) => reply.inReplyTo?.startsWith(prefix)),
+    reads: (prefix) =>
+      prefix === undefined ? [...reads] : reads.filter((read) => read.messageId.startsWith(prefix)),
     close: () => stub.close(),
+  };
+}
+
+/** `{"status": "read", "message_id": ...}` (lambda/adapters/graph-reply-sender.ts `readReceiptBody`). */
+function toRead(request: GraphRequest): SinkRead | undefined {
+  const { body } = request;
+  if (body.status !== 'read' || typeof body.message_id !== 'string') return undefined;
+  return {
+    phoneNumberId: request.phoneNumberId,
+    messageId: body.message_id,
+    typing: isRecord(body.typing_indicator),
+    at: new Date(request.receivedAt).toISOString(),
   };
 }
 

@@ -31,6 +31,9 @@ export function handlerEnvironment(options: LocalOptions, endpoints: Endpoints, 
     [ENV.secretId]: undefined,
     [ENV.graphBaseUrl]: endpoints.graph ?? current[ENV.graphBaseUrl],
     [ENV.replyMode]: options.mode,
+    // The flag turns both on; without it, whatever the user exported applies (the config validates it).
+    [ENV.markAsRead]: options.readReceipts ? 'true' : current[ENV.markAsRead],
+    [ENV.typingIndicator]: options.readReceipts ? 'true' : current[ENV.typingIndicator],
     POWERTOOLS_LOG_LEVEL: options.logLevel,
     // EMF blobs on stdout help nobody locally; the user can still turn them on.
     POWERTOOLS_METRICS_DISABLED: current.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -71,4 +74,9 @@ export function applyEnvironment(env: Env, target: Env): void {
     if (value === undefined) delete target[name];
     else target[name] = value;
   }
+}
+
+/** Whether the functions will mark messages read (and show typing), from the environment they get. */
+export function readReceiptsOf(env: Env): { markAsRead: boolean; typingIndicator: boolean } {
+  return { markAsRead: env[ENV.markAsRead] === 'true', typingIndicator: env[ENV.typingIndicator] === 'true' };
 }

@@ -7,6 +7,16 @@ export interface Listening {
 }
 
 /**
+ * Whether a request came straight from this machine, not through a proxy or tunnel the user started:
+ * the local server's own routes (the sink's record, the crash switch) are served to nobody else.
+ */
+export function isLocalClient(req: IncomingMessage): boolean {
+  if (req.headers['x-forwarded-for'] || req.headers.forwarded) return false;
+  const address = req.socket.remoteAddress;
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/**
  * A node:http server on 127.0.0.1 only: the local server is never reachable from the network except
  * through a tunnel the user starts. Keeps track of requests in progress for a clean shutdown.
  */

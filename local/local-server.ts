@@ -1,5 +1,6 @@
 import { startLocalSqs } from '../devkit/local-sqs';
 import type { QueuedRuntime } from '../devkit/queued-runtime';
+import { installCrashSwitch } from './crash-switch';
 import { loadDeployedHandler } from './deployed-handler';
 import {
   describeRealTable,
@@ -10,7 +11,7 @@ import {
 } from './dynamodb-store';
 import { checkPython, pythonProblemMessage, type RunningBot, startExampleBot } from './example-bot';
 import { startGraphSink } from './graph-sink';
-import { handlerEnvironment } from './handler-env';
+import { handlerEnvironment, readReceiptsOf } from './handler-env';
 import { listenOnLoopback } from './http-server';
 import { checkJava, javaProblemMessage } from './java-check';
 import type { LocalOptions } from './options';
@@ -18,7 +19,7 @@ import { startQueuedFunctions } from './queued-functions';
 import { routes, SINK_PATH, WEBHOOK_PATH } from './routes';
 import { removeSession, writeSession } from './session-file';
 import { statusEcho } from './status-echo';
-import { replyLine } from './transcript';
+import { readLine, replyLine } from './transcript';
 
 const TABLE_NOTES: Record<TableSetup, string> = {
   created: 'created',
@@ -37,6 +38,8 @@ export interface LocalServer {
   queued: QueuedRuntime | undefined;
   /** The example bot this server started (`--bot example | example-rasa`); undefined otherwise. */
   bot: RunningBot | undefined;
+  /** MARK_AS_READ / TYPING_INDICATOR as the functions got them. */
+  readReceipts: { markAsRead: boolean; typingIndicator: boolean };
   stop(): Promise<void>;
 }
 
@@ -82,25 +85,30 @@ export async function startLocalServer(
         : undefined;
     const sink =
       options.graph === 'sink'
-        ? await startGraphSink((reply) => {
-            print(replyLine(reply));
-            echo?.echo(reply);
-          })
+        ? await startGraphSink(
+            (reply) => {
+              print(replyLine(reply));
+              echo?.echo(reply);
+            },
+            (read) => print(readLine(read)),
+          )
         : undefined;
     if (sink) stops.push(sink.close);
+    // Beside the sink only, and before the deployed modules load: they keep the fetch they find.
+    const crashSwitch = sink ? installCrashSwitch(print) : undefined;
+    if (crashSwitch) stops.push(async () => crashSwitch.uninstall());
 
-    const handler = await loadDeployedHandler(
-      handlerEnvironment(
-        options,
-        {
-          dynamoDb: store.endpoint,
-          graph: sink?.baseUrl,
-          ...(queue ? { redriveQueue: queue } : {}),
-          ...(bot ? { bot } : {}),
-        },
-        process.env,
-      ),
+    const environment = handlerEnvironment(
+      options,
+      {
+        dynamoDb: store.endpoint,
+        graph: sink?.baseUrl,
+        ...(queue ? { redriveQueue: queue } : {}),
+        ...(bot ? { bot } : {}),
+      },
+      process.env,
     );
+    const handler = await loadDeployedHandler(environment);
     // Started before the HTTP server, stopped after it: a claim written by a last request is still read.
     const queued =
       queue && store.endpoint !== undefined
@@ -109,7 +117,7 @@ export async function startLocalServer(
     if (queued) stops.push(queued.stop);
     const http = await listenOnLoopback(
       options.port,
-      routes({ handler, sink, timeoutMs: options.timeoutMs, print }),
+      routes({ handler, sink, crashSwitch, timeoutMs: options.timeoutMs, print }),
       (req, error) => print(`!! ${req.method} ${req.url} failed in the local server: ${String(error)}`),
     );
     stops.push(() => http.close(options.timeoutMs));
@@ -124,6 +132,7 @@ export async function startLocalServer(
       sinkUrl,
       replyMode: options.mode,
       bot: options.bot,
+      readReceipts: readReceiptsOf(environment),
       pid: process.pid,
     });
     stops.push(() => removeSession(http.port));
@@ -137,6 +146,7 @@ export async function startLocalServer(
       table,
       queued,
       bot,
+      readReceipts: readReceiptsOf(environment),
       stop: () => {
         stopping ??= stopAll();
         return stopping;

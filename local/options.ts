@@ -24,6 +24,8 @@ export interface LocalOptions {
   accessToken: string;
   /** Which secrets were generated for this run (printed so the user knows they change). */
   generated: { appSecret: boolean; verifyToken: boolean };
+  /** `--read-receipts`: MARK_AS_READ and TYPING_INDICATOR on for every function (exported values count too). */
+  readReceipts: boolean;
   /** Like Meta, the sink sends a `sent` status webhook echoing `biz_opaque_callback_data`. */
   statusWebhooks: boolean;
   /** The Lambda timeout the handler sees through `context.getRemainingTimeInMillis()`. */
@@ -63,6 +65,8 @@ Runs the webhook handler (lambda/handler.ts) behind a local API Gateway on 127.0
   --app-secret VALUE     app secret to verify signatures with (or ${ENV.appSecret}; generated if unset)
   --verify-token VALUE   verify token for the handshake (or ${ENV.verifyToken}; generated if unset)
   --no-status-webhooks   do not send Meta-like 'sent' status webhooks for the sink's replies
+  --read-receipts        mark each message read with the typing indicator before its reply
+                         (${ENV.markAsRead}=true and ${ENV.typingIndicator}=true; exporting them works too)
   --timeout SECONDS      Lambda timeout the handler sees (default 25)
   --log-level LEVEL      handler log level: DEBUG | INFO | WARN (default) | ERROR | SILENT
   --raw-logs             print the handler's JSON log lines as they are (default: shortened)
@@ -125,6 +129,7 @@ export function parseStartOptions(args: string[], env: Env): LocalOptions {
     // The sink checks nothing; a fixed placeholder makes it obvious no real token is in use.
     accessToken: graph === 'real' && realToken !== undefined ? realToken : 'local-sink-token',
     generated: { appSecret: appSecret === undefined, verifyToken: verifyToken === undefined },
+    readReceipts: values['read-receipts'] ?? false,
     statusWebhooks: values['status-webhooks'] ?? true,
     timeoutMs: (timeoutSeconds ?? 25) * 1000,
     logLevel,
@@ -150,6 +155,7 @@ function parse(args: string[]) {
       'app-secret': { type: 'string' },
       'verify-token': { type: 'string' },
       'status-webhooks': { type: 'boolean' },
+      'read-receipts': { type: 'boolean' },
       timeout: { type: 'string' },
       'log-level': { type: 'string' },
       'raw-logs': { type: 'boolean' },

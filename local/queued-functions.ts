@@ -8,6 +8,7 @@ import type {
 import { lambdaContext } from '../devkit/lambda-host/lambda-context';
 import type { LocalSqs } from '../devkit/local-sqs';
 import { type QueuedRuntime, startQueuedRuntime } from '../devkit/queued-runtime';
+import { type Hosted, InvocationDied, runHosted } from './hosted-invocation';
 
 /** lib/settings.ts `workerTimeoutSeconds`' default: the time each worker and redrive invocation sees. */
 const WORKER_TIMEOUT_MS = 60_000;
@@ -40,7 +41,11 @@ export async function startQueuedFunctions(options: {
     queue: options.queue,
     worker: (event) => invoke('worker ', worker, event, print),
     redrive: (event) => invoke('redrive', redrive, event, print),
-    onError: (error) => print(`!! queued mode: ${error instanceof Error ? error.message : String(error)}`),
+    // A dead invocation has its own line already (below).
+    onError: (error) => {
+      if (!(error instanceof InvocationDied))
+        print(`!! queued mode: ${error instanceof Error ? error.message : String(error)}`);
+    },
     onDeadLetter: (message) =>
       print(`!! re-drive ${message.messageId} dead-lettered after ${message.receiveCount} receives`),
   });
@@ -59,16 +64,22 @@ async function invoke<E extends { Records: unknown[] }, R extends { batchItemFai
   });
   const count = event.Records.length;
   const what = name === 'worker ' ? `stream batch of ${plural(count, 'record')}` : plural(count, 're-drive');
+  let run: Hosted<R>;
   try {
-    const response = await handler(event, context);
-    const failed = response?.batchItemFailures.length ?? 0;
-    const ms = Math.round(performance.now() - started);
-    print(`   ${name} ${what} in ${ms} ms${failed === 0 ? '' : `, ${failed} to retry`}`);
-    return response;
+    run = await runHosted(() => handler(event, context));
   } catch (error) {
     print(`   ${name} ${what} failed: ${error instanceof Error ? error.name : 'error'} (retried)`);
     throw error;
   }
+  if (run.kind === 'died') {
+    // Lambda reports a crashed runtime to the mapping as a failed invocation: the batch comes again.
+    print(`   ${name} ${what} died at the crash switch (retried)`);
+    throw new InvocationDied(`the ${name.trim()} invocation died (crash switch)`);
+  }
+  const failed = run.result?.batchItemFailures.length ?? 0;
+  const ms = Math.round(performance.now() - started);
+  print(`   ${name} ${what} in ${ms} ms${failed === 0 ? '' : `, ${failed} to retry`}`);
+  return run.result;
 }
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

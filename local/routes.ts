@@ -2,8 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HttpRequest, toHttpApiEvent, writeHttpApiResult } from '../devkit/api-gateway';
 
 import { lambdaContext } from '../devkit/lambda-host/lambda-context';
+import { CRASH_PATH, serveCrashSwitch } from './crash-route';
+import type { CrashSwitch } from './crash-switch';
 import type { HttpApiHandler } from './deployed-handler';
 import type { GraphSink } from './graph-sink';
+import { runHosted } from './hosted-invocation';
+import { isLocalClient } from './http-server';
 import { ECHO_USER_AGENT } from './status-echo';
 import { describeInbound, type InboundSummary } from './transcript';
 
@@ -16,6 +20,8 @@ const FUNCTION_NAME = 'whatsapp-once-local';
 export interface RouteDeps {
   handler: HttpApiHandler;
   sink: GraphSink | undefined;
+  /** The fault switch beside the sink (`POST /__faults/crash`); none with `--graph real`. */
+  crashSwitch: CrashSwitch | undefined;
   /** The Lambda timeout the handler sees. */
   timeoutMs: number;
   print: (line: string) => void;
@@ -29,6 +35,7 @@ export function routes(deps: RouteDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === SINK_PATH) return serveSink(req, res, url, deps.sink);
+    if (url.pathname === CRASH_PATH) return serveCrashSwitch(req, res, deps.crashSwitch);
     if (url.pathname !== WEBHOOK_PATH || (req.method !== 'GET' && req.method !== 'POST')) {
       // The stack routes GET and POST on the webhook path only; API Gateway answers this for the rest.
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
@@ -68,13 +75,25 @@ async function invoke(
     functionName: FUNCTION_NAME,
     requestId: event.requestContext.requestId,
   });
-  const status = writeHttpApiResult(res, await deps.handler(event, context));
+  const run = await runHosted(() => deps.handler(event, context));
+  const status = run.kind === 'returned' ? writeHttpApiResult(res, run.result) : answerCrashedFunction(res);
   const ms = Math.round(performance.now() - started);
   // The sink's own status echoes are noise on screen unless they fail.
   if (isEcho && status === 200) return;
+  const died = run.kind === 'died' ? ': the invocation died (crash switch)' : '';
   deps.print(
-    `   ${request.method} ${WEBHOOK_PATH} ${status} in ${ms} ms${what(request.method, inbound, isEcho)}`,
+    `   ${request.method} ${WEBHOOK_PATH} ${status} in ${ms} ms${what(request.method, inbound, isEcho)}${died}`,
   );
+}
+
+/**
+ * What API Gateway answers at once when the function's runtime crashed: "If the function runs but
+ * returns an error ... API Gateway returns a 502" (AWS Lambda Developer Guide, "Handling Lambda errors
+ * with an API Gateway API"); devkit's `InvocationAnswer` 'died' is the same 502. Meta delivers again.
+ */
+function answerCrashedFunction(res: ServerResponse): number {
+  res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
+  return 502;
 }
 
 function what(method: string, inbound: InboundSummary | undefined, isEcho: boolean): string {
@@ -93,7 +112,7 @@ function what(method: string, inbound: InboundSummary | undefined, isEcho: boole
 function serveSink(req: IncomingMessage, res: ServerResponse, url: URL, sink: GraphSink | undefined): void {
   const json = (status: number, value: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-  if (req.headers['x-forwarded-for'] || req.headers.forwarded || !isLoopback(req.socket.remoteAddress)) {
+  if (!isLocalClient(req)) {
     json(403, { error: 'the sink record is only served to local clients' });
     return;
   }
@@ -105,11 +124,9 @@ function serveSink(req: IncomingMessage, res: ServerResponse, url: URL, sink: Gr
     json(404, { error: 'no Graph sink: this server sends replies to the real Graph API (--graph real)' });
     return;
   }
-  json(200, { replies: sink.replies(url.searchParams.get('prefix') ?? undefined) });
+  const prefix = url.searchParams.get('prefix') ?? undefined;
+  json(200, { replies: sink.replies(prefix), reads: sink.reads(prefix) });
 }
-
-const isLoopback = (address: string | undefined): boolean =>
-  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];

@@ -18,6 +18,8 @@ export interface Session {
   replyMode?: 'inline' | 'queued' | undefined;
   /** Which bot answers: the simulator runs the scenarios written for it and skips the others. */
   bot?: LocalBot | undefined;
+  /** MARK_AS_READ / TYPING_INDICATOR of the functions (`--read-receipts`): the simulator checks receipts then. */
+  readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
   pid: number;
 }
 
@@ -59,7 +61,12 @@ export async function readSession(port: number, dir = SESSION_DIR): Promise<Sess
   const replyMode = field('replyMode') === 'queued' ? 'queued' : 'inline';
   // A file from a server older than the field had the default bot.
   const bot = LOCAL_BOTS.find((known) => known === field('bot')) ?? 'default';
-  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, bot, pid };
+  const receipts: unknown = Reflect.get(parsed, 'readReceipts');
+  const on = (name: string) =>
+    typeof receipts === 'object' && receipts !== null && Reflect.get(receipts, name) === true;
+  const readReceipts = { markAsRead: on('markAsRead'), typingIndicator: on('typingIndicator') };
+  const sinkUrl = field('sinkUrl');
+  return { webhookUrl, appSecret, verifyToken, sinkUrl, replyMode, bot, readReceipts, pid };
 }
 
 /** A file left by a server that was killed (no clean shutdown) must not hand out stale secrets. */

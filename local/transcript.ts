@@ -1,5 +1,5 @@
 import { isRecord } from '../lambda/json-object';
-import type { SinkReply } from './graph-sink';
+import type { SinkRead, SinkReply } from './graph-sink';
 
 const MAX_TEXT = 70;
 
@@ -16,6 +16,11 @@ export function replyLine(reply: SinkReply): string {
   const context = reply.inReplyTo === undefined ? '' : ` (reply to ${reply.inReplyTo})`;
   const detail = reply.detail === undefined ? '' : ` [${reply.detail}]`;
   return `-> ${phone(reply.to)} ${quote(reply.text)}${detail}${context}`;
+}
+
+/** `-> read wamid... (typing...)`: the blue ticks, and the typing indicator when it was asked for. */
+export function readLine(read: SinkRead): string {
+  return `-> read ${read.messageId}${read.typing ? ' (typing...)' : ''}`;
 }
 
 export interface InboundSummary {

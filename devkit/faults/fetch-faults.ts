@@ -1,4 +1,4 @@
-import { decodeCallbackData } from '../../lambda/domain/callback-data';
+import { decodeCallbackData, type PartOf } from '../../lambda/domain/callback-data';
 import { currentInvocation, type Invocation, never, throughPort } from '../lambda-host/invocation-scope';
 
 /** One Graph call as the reply sender makes it, read from its body. */
@@ -8,6 +8,8 @@ export interface GraphCall {
   messageId: string | undefined;
   /** The claim attempt, from `biz_opaque_callback_data`. */
   attempt: number | undefined;
+  /** Which part of a multi-part answer; absent for a single part (or no callback data). */
+  part?: PartOf;
 }
 
 /**
@@ -80,5 +82,6 @@ export function describeGraphCall(body: unknown): GraphCall {
     tenantId: callback?.key.tenantId,
     messageId: callback?.key.messageId,
     attempt: callback?.attempt,
+    ...(callback?.part === undefined ? {} : { part: callback.part }),
   };
 }

@@ -47,6 +47,7 @@ export async function answerAsOwner(
     } else {
       const context = botContext(message, deps.clock.now(), deps.tuning.staleAfterSeconds);
       answer = (await deps.bot.compose(message, context)).map(truncated);
+      if (context.stale) deps.observer.staleComposed(key, context.ageSeconds);
     }
   } catch (error) {
     await receipt;

@@ -135,6 +135,11 @@ export interface ProtocolObserver {
   readReceipt(key: MessageKey, result: ReadReceiptResult, typing: boolean): void;
   /** The 24 h customer-service window closed before a free-form reply: terminal, no Graph call. */
   windowClosed(key: MessageKey): void;
+  /**
+   * The owner composed an answer to a stale message (older than STALE_AFTER_SECONDS, window still
+   * open). Not on a takeover that resumes a stored answer, which composes nothing.
+   */
+  staleComposed(key: MessageKey, ageSeconds: number): void;
 }
 
 /** Everything the message use cases need, built once per container by the composition root. */

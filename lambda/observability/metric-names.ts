@@ -25,7 +25,10 @@ export const METRIC = {
   leasesLost: 'LeasesLost',
   redrivesScheduled: 'RedrivesScheduled',
   redriveFailures: 'RedriveFailures',
-  windowClosed: 'ReplyWindowClosed',
-  readReceiptsFailed: 'ReadReceiptsFailed',
   triggersRejected: 'TriggersRejected',
+  // Both reply modes: the owner (inline webhook or worker) judges the window and staleness, and marks read.
+  windowClosed: 'ReplyWindowClosed',
+  /** Answers composed for a stale message; a compose repeated after a failed attempt counts again. */
+  staleComposed: 'StaleMessagesComposed',
+  readReceiptsFailed: 'ReadReceiptsFailed',
 } as const;

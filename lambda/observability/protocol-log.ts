@@ -137,6 +137,11 @@ export function protocolLog(logger: Logger, metrics: Metrics): ProtocolObserver 
       });
       count(METRIC.windowClosed);
     },
+    staleComposed(key, ageSeconds) {
+      // The bot was told (context.stale); the default bot apologises for the delay.
+      logger.info('Stale message composed', { ...ids(key), age_seconds: ageSeconds, outcome: 'stale' });
+      count(METRIC.staleComposed);
+    },
     readReceipt(key, result, typing) {
       if (result === 'ok') {
         logger.debug('Message marked read', { ...ids(key), typing });

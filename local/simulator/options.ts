@@ -134,6 +134,7 @@ export async function resolveTarget(options: SimulateOptions, env: Env): Promise
     from: options.from,
     replyMode: session?.replyMode,
     bot: options.bot ?? session?.bot,
+    readReceipts: session?.readReceipts,
   };
 }
 

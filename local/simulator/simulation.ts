@@ -20,6 +20,8 @@ export interface SimulationTarget {
   replyMode?: 'inline' | 'queued' | undefined;
   /** Which bot answers (a local server's session says); undefined is taken as the default bot. */
   bot?: LocalBot | undefined;
+  /** A local server's MARK_AS_READ / TYPING_INDICATOR (its session file); unknown elsewhere. */
+  readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
 }
 
 export type Message = TextMessageSpec & { id: string };

@@ -1,3 +1,5 @@
+import { decodeCallbackData } from '../../lambda/domain/callback-data';
+
 export interface SeenReply {
   inReplyTo: string;
   text: string;
@@ -7,6 +9,10 @@ export interface SeenReply {
   detail?: string;
   /** The part's index in a multi-part answer; 0 for a single part. */
   part: number;
+  /** When the sink received it (ISO 8601), if the sink says. */
+  at?: string;
+  /** The claim attempt that sent it (from `biz_opaque_callback_data`); undefined without it. */
+  attempt?: number | undefined;
 }
 
 /**
@@ -18,18 +24,8 @@ export async function readSink(
   sinkUrl: string | undefined,
   prefix: string,
 ): Promise<SeenReply[] | undefined> {
-  if (sinkUrl === undefined) return undefined;
-  let body: unknown;
-  try {
-    const url = new URL(sinkUrl);
-    url.searchParams.set('prefix', prefix);
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    if (response.status !== 200) return undefined;
-    body = await response.json();
-  } catch {
-    return undefined;
-  }
-  const replies = typeof body === 'object' && body !== null ? Reflect.get(body, 'replies') : undefined;
+  const body = await sinkRecord(sinkUrl, prefix);
+  const replies = body === undefined ? undefined : Reflect.get(body, 'replies');
   if (!Array.isArray(replies)) return undefined;
   return replies.flatMap((reply: unknown) => {
     if (typeof reply !== 'object' || reply === null) return [];
@@ -39,6 +35,8 @@ export async function readSink(
     const part: unknown = Reflect.get(reply, 'part');
     const detail: unknown = Reflect.get(reply, 'detail');
     const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
+    const at: unknown = Reflect.get(reply, 'at');
+    const callbackData: unknown = Reflect.get(reply, 'callbackData');
     if (typeof inReplyTo !== 'string') return [];
     return [
       {
@@ -47,9 +45,26 @@ export async function readSink(
         kind: typeof kind === 'string' ? kind : 'unknown',
         ...(typeof detail === 'string' ? { detail } : {}),
         part: typeof index === 'number' ? index : 0,
+        ...(typeof at === 'string' ? { at } : {}),
+        attempt: decodeCallbackData(typeof callbackData === 'string' ? callbackData : undefined)?.attempt,
       },
     ];
   });
+}
+
+/** `GET /__sink/replies?prefix=...` as an object, or undefined when there is no sink to read. */
+export async function sinkRecord(sinkUrl: string | undefined, prefix: string): Promise<object | undefined> {
+  if (sinkUrl === undefined) return undefined;
+  try {
+    const url = new URL(sinkUrl);
+    url.searchParams.set('prefix', prefix);
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (response.status !== 200) return undefined;
+    const body: unknown = await response.json();
+    return typeof body === 'object' && body !== null ? body : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

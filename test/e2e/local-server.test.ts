@@ -44,18 +44,26 @@ describe('npm start with npm run simulate against it', () => {
     await server?.stop('SIGKILL');
   });
 
-  it('passes every scenario with each message answered exactly once', async () => {
+  // crash-parts rides Meta's redeliveries past a dead owner's lease (the 25 s timeout): about 30 s more.
+  it('passes every scenario with each message answered exactly once', { timeout: 120_000 }, async () => {
     const sim = simulation();
     const results = await runScenarios(sim, [], { delayMs: 300 });
 
-    // The example bot's scenarios (--bot example, example-rasa) are skipped against the default bot.
-    const forOtherBots = new Set(
-      SCENARIOS.filter(({ bot }) => bot && bot !== 'default').map(({ name }) => name),
+    // Without --read-receipts the server sends none, so that scenario says why it did not run; the
+    // example bot's scenarios (--bot example, example-rasa) are skipped against the default bot.
+    const otherBot = (name: string) => {
+      const bot = SCENARIOS.find((scenario) => scenario.name === name)?.bot;
+      return bot === 'default' ? undefined : bot;
+    };
+    const whySkipped = (name: string) => {
+      const bot = otherBot(name);
+      if (name === 'read-receipt') return 'read receipts are off: start the server with --read-receipts';
+      return bot && `for the ${bot} bot: start the server with --bot ${bot}`;
+    };
+    expect(results.map((result) => [result.name, result.problems, result.skipped])).toEqual(
+      results.map((result) => [result.name, [], whySkipped(result.name)]),
     );
-    expect(results.map((result) => [result.name, result.problems, result.skipped !== undefined])).toEqual(
-      results.map((result) => [result.name, [], forOtherBots.has(result.name)]),
-    );
-    expect(forOtherBots.size).toBe(14);
+    expect(results.filter((result) => otherBot(result.name)).length).toBe(14);
     const summary = sim.record.summarize(countByMessage(await readSink(sim.target.sinkUrl, sim.prefix)));
     expect(summary.replies).toEqual({
       total: summary.expectingReply,
@@ -64,8 +72,11 @@ describe('npm start with npm run simulate against it', () => {
       missed: 0,
       unexpected: 0,
     });
-    expect(summary.expectingReply).toBe(19);
+    expect(summary.expectingReply).toBe(20);
     expect(summary.duplicateDeliveries).toBeGreaterThanOrEqual(7);
+    // crash-parts' dead owner passed its deadline during the run: its middy timeout, which still fires
+    // in the abandoned work, must print nothing (a dead runtime prints nothing).
+    expect(server.output()).not.toContain('Unhandled error');
   });
 
   it('recognises duplicates: the server logs them and answers 200 without replying again', async () => {
@@ -141,12 +152,39 @@ describe('npm start with npm run simulate against it', () => {
     expect(target).toMatchObject({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
   });
 
-  it('refuses the sink record to a request that came through a proxy or tunnel', async () => {
-    const response = await fetch(new URL('/__sink/replies', server.webhookUrl), {
+  it.each([
+    ['the sink record', '/__sink/replies', 'GET'],
+    ['the crash switch', '/__faults/crash', 'POST'],
+  ])('refuses %s to a request that came through a proxy or tunnel', async (_what, path, method) => {
+    const response = await fetch(new URL(path, server.webhookUrl), {
+      method,
       headers: { 'x-forwarded-for': '203.0.113.7' },
+      ...(method === 'POST' ? { body: JSON.stringify({ inReplyTo: 'wamid.X', beforePart: 1 }) } : {}),
     });
 
     expect(response.status).toBe(403);
+  });
+
+  it('answers 502 at once when the crash switch kills the invocation between two parts', async () => {
+    const sim = simulation();
+    const message = sim.message('crash-502', 'Menu');
+    const crashSwitch = new URL('/__faults/crash', server.webhookUrl);
+    const armed = await fetch(crashSwitch, {
+      method: 'POST',
+      body: JSON.stringify({ inReplyTo: message.id, beforePart: 1 }),
+    });
+
+    const delivery = await sim.client.post(sim.body(message), [message.id]);
+    const sent = await readSink(sim.target.sinkUrl, sim.prefix);
+
+    expect(armed.status).toBe(202);
+    expect(delivery.status).toBe(502);
+    expect(sent?.map((reply) => [reply.part, reply.attempt])).toEqual([[0, 1]]);
+    const { fired } = (await (await fetch(crashSwitch)).json()) as { fired: { inReplyTo: string }[] };
+    expect(fired.filter((crash) => crash.inReplyTo === message.id)).toMatchObject([
+      { beforePart: 1, attempt: 1 },
+    ]);
+    expect(server.output()).toMatch(/POST \/webhook 502 in \d+ ms \(1 message\): the invocation died/);
   });
 
   it('makes the simulate command exit 0 when all is well and 1 when signatures do not verify', async () => {

@@ -1,10 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambda/config/config';
+import { ConfigError, DEFAULTS } from '../../lambda/config/config';
 import { ENV } from '../../lambda/config/env-names';
 import { createCdkApp } from '../../lib/app';
-import { FUNCTION_LOGICAL_ID, LOCAL_INVOKE_VARIABLES } from '../../lib/identifiers';
+import {
+  FUNCTION_LOGICAL_ID,
+  LOCAL_INVOKE_VARIABLES,
+  REDRIVE_LOGICAL_ID,
+  WORKER_LOGICAL_ID,
+} from '../../lib/identifiers';
 import { DEFAULT_SETTINGS, readSettings, SettingsError } from '../../lib/settings';
 import { WhatsappOnceStack } from '../../lib/whatsapp-once-stack';
 import { nagReport, type Synthesized, synthesize } from './synth';
@@ -34,6 +39,23 @@ describe('readSettings', () => {
     expect(() => readSettings(context({ botUrl: 'ftp://bot', botProtocol: 'dialogflow' }))).toThrow(
       /botUrl must match.*botProtocol must match/,
     );
+  });
+
+  it('refuses a bot timeout that leaves no whole Graph call inside the inline webhook lease', () => {
+    const bot = { botUrl: 'https://bot.example/v1', botTimeoutMs: '20000' };
+    expect(() => readSettings(context(bot))).toThrow(
+      'botTimeoutMs + leaseSafetyMs + one Graph call (20000 + 2000 + 8000 = 30000 ms) must be below timeoutSeconds (25 s)',
+    );
+    // Queued, the webhook never composes: only the worker's longer timeout has to fit the bot.
+    expect(readSettings(context({ ...bot, replyMode: 'queued' })).botTimeoutMs).toBe(20_000);
+    expect(() => readSettings(context({ ...bot, replyMode: 'queued', workerTimeoutSeconds: 25 }))).toThrow(
+      /must be below workerTimeoutSeconds \(25 s\)/,
+    );
+    // The runtime's default bot timeout counts when only the URL is set; no URL, no HTTP bot to wait for.
+    expect(() => readSettings(context({ botUrl: 'https://bot.example/v1', timeoutSeconds: 19 }))).toThrow(
+      /\(10000 \+ 2000 \+ 8000 = 20000 ms\) must be below timeoutSeconds \(19 s\)/,
+    );
+    expect(readSettings(context({ botTimeoutMs: 25_000 })).botTimeoutMs).toBe(25_000);
   });
 
   it('accepts command-line strings as well as JSON values', () => {
@@ -146,6 +168,65 @@ describe('the stack with every user setting changed', () => {
       [ENV.graphVersion]: 'v25.0',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
+  });
+});
+
+describe('the stack with the bot keys set', () => {
+  const BOT = {
+    botUrl: 'https://bot.example/rasa',
+    botProtocol: 'rasa',
+    botTimeoutMs: '5000',
+    staleAfterSeconds: '600',
+  };
+  let synthesized: Synthesized;
+  const functions = () => synthesized.template.findResources('AWS::Lambda::Function');
+
+  beforeAll(() => {
+    synthesized = synthesize(BOT, { bundle: false });
+  });
+
+  it.each([FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID])(
+    'gives %s the bot URL, protocol, timeout and staleness, and the secret to sign with',
+    (id) => {
+      const variables = functions()[id]?.Properties.Environment.Variables;
+      expect(variables).toMatchObject({
+        [ENV.botUrl]: BOT.botUrl,
+        [ENV.botProtocol]: 'rasa',
+        [ENV.botTimeoutMs]: '5000',
+        [ENV.staleAfterSeconds]: '600',
+        [ENV.secretId]: expect.anything(),
+      });
+      expect(variables).not.toHaveProperty(ENV.botSecret);
+    },
+  );
+
+  it("puts no BOT_SECRET in the template: the functions read the secret's botSecret key", () => {
+    expect(JSON.stringify(synthesized.template.toJSON())).not.toContain(ENV.botSecret);
+  });
+
+  it.each([FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID])(
+    'gives %s a timeout longer than the bot timeout, the lease margin and one Graph call',
+    (id) => {
+      const timeoutMs = Number(functions()[id]?.Properties.Timeout) * 1000;
+      expect(timeoutMs).toBeGreaterThan(5_000 + DEFAULT_SETTINGS.leaseSafetyMs + DEFAULTS.sendTimeoutMs);
+    },
+  );
+
+  it('passes MARK_AS_READ and TYPING_INDICATOR to every function only when turned on', () => {
+    const on = synthesize({ markAsRead: 'true', typingIndicator: true }, { bundle: false });
+    for (const id of [FUNCTION_LOGICAL_ID, WORKER_LOGICAL_ID, REDRIVE_LOGICAL_ID]) {
+      const variables =
+        on.template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables;
+      expect(variables, id).toMatchObject({ [ENV.markAsRead]: 'true', [ENV.typingIndicator]: 'true' });
+      expect(functions()[id]?.Properties.Environment.Variables, id).not.toHaveProperty(ENV.markAsRead);
+    }
+    expect(() => readSettings(context({ markAsRead: 'yes' }))).toThrow(/markAsRead must be true or false/);
+  });
+
+  it('fails synth with the reason when the bot timeout does not fit the webhook', () => {
+    expect(() => synthesize({ ...BOT, botTimeoutMs: '16000' }, { bundle: false })).toThrow(
+      /botTimeoutMs \+ leaseSafetyMs \+ one Graph call .* must be below timeoutSeconds \(25 s\)/,
+    );
   });
 });
 

@@ -338,6 +338,37 @@ describe('alarms and dashboard', () => {
     }
   });
 
+  it('graphs late messages and failed read receipts apart from the queued widgets: both modes count them', () => {
+    const widgets = dashboardWidgets(only('AWS::CloudWatch::Dashboard')[1]);
+    const late = widgets.find((widget) => /late messages/i.test(widget.properties.title));
+    expect(late?.properties.title).not.toMatch(/queued/i);
+    expect(late?.properties.metrics).toEqual([
+      [
+        METRICS_NAMESPACE,
+        METRIC.windowClosed,
+        'service',
+        SERVICE_NAME,
+        expect.objectContaining({ label: 'Past the 24 h window: no reply sent' }),
+      ],
+      [
+        METRICS_NAMESPACE,
+        METRIC.staleComposed,
+        'service',
+        SERVICE_NAME,
+        expect.objectContaining({ label: 'Stale: answered late, the bot told' }),
+      ],
+      [
+        METRICS_NAMESPACE,
+        METRIC.readReceiptsFailed,
+        'service',
+        SERVICE_NAME,
+        expect.objectContaining({ label: 'Read receipts failed', yAxis: 'right' }),
+      ],
+    ]);
+    const labels = JSON.stringify(widgets.filter((widget) => widget !== late));
+    expect(labels).not.toContain(METRIC.windowClosed);
+  });
+
   it('graphs the worker iterator age, the re-drive queue and both dead-letter queues', () => {
     const [, dashboard] = only('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
@@ -346,7 +377,6 @@ describe('alarms and dashboard', () => {
       'Re-drives enqueued',
       'Re-drives that failed to enqueue',
       'Leases lost',
-      'Queued reply past the 24 h window',
       'Re-drives waiting',
       'Re-drives due',
       'Stream dead letters',
@@ -405,3 +435,14 @@ describe('what sam local invoke reads', () => {
     expect(asset.exportName).toBe('handler');
   });
 });
+
+interface DashboardWidget {
+  properties: { title: string; metrics?: unknown[] };
+}
+
+/** The dashboard's widgets: its body is a join of text and deploy-time references, stood in as "REF". */
+function dashboardWidgets(dashboard: Resource | undefined): DashboardWidget[] {
+  const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'REF')).join('');
+  return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
+}

@@ -31,6 +31,7 @@ export function recordingObserver(): Observer & { events: ObservedEvent[]; names
     redriveScheduled: record('redriveScheduled'),
     redriveFailed: record('redriveFailed'),
     windowClosed: record('windowClosed'),
+    staleComposed: record('staleComposed'),
     readReceipt: record('readReceipt'),
     triggerRejected: record('triggerRejected'),
   };

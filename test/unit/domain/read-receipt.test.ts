@@ -64,4 +64,17 @@ describe('the read receipt (MARK_AS_READ, TYPING_INDICATOR)', () => {
     expect(f.claims.records.get('106540352242922#wamid.A')).toMatchObject({ attempt: 2, state: 'done' });
     expect(f.receipts).toHaveLength(1);
   });
+
+  it('marks a message past the 24 h window read without the typing indicator: no free-form reply follows', async () => {
+    const f = useCaseFixture({ markAsRead: true, typingIndicator: true });
+    const dayOld = Math.floor(f.clock.now() / 1000) - 25 * 3600;
+    const outcome = await answerMessage(f.deps, {
+      message: message('wamid.A', { timestamp: dayOld }),
+      deadline: f.deadline(),
+    });
+
+    expect(outcome).toEqual({ kind: 'terminal', reason: 'window-closed' });
+    expect(f.receipts.map((receipt) => receipt.typing)).toEqual([false]);
+    expect(f.observer.events.find((e) => e.event === 'readReceipt')?.args.slice(1)).toEqual(['ok', false]);
+  });
 });

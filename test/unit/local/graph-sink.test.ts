@@ -43,6 +43,26 @@ describe('the local Graph sink', () => {
     expect(sink.replies()[2]).not.toHaveProperty('part');
   });
 
+  it('records a read receipt apart from the replies, with whether it asked for the typing indicator', async () => {
+    const reads: string[] = [];
+    const replies: string[] = [];
+    sink = await startGraphSink(
+      (reply) => replies.push(reply.text),
+      (read) => reads.push(read.messageId),
+    );
+    const receipt = { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN' };
+    await post({ ...receipt, typing_indicator: { type: 'text' } });
+    await post({ ...receipt, message_id: 'wamid.OTHER' });
+
+    expect(sink.replies()).toEqual([]);
+    expect(replies).toEqual([]);
+    expect(reads).toEqual(['wamid.IN', 'wamid.OTHER']);
+    expect(sink.reads('wamid.IN')).toEqual([
+      { phoneNumberId: '106540352242922', messageId: 'wamid.IN', typing: true, at: expect.any(String) },
+    ]);
+    expect(sink.reads('wamid.OTHER')).toMatchObject([{ typing: false }]);
+  });
+
   it.each<[ReplyPart, string | undefined]>([
     [{ kind: 'text', body: 'hi' }, undefined],
     [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEnvironment, handlerEnvironment } from '../../../local/handler-env';
+import { applyEnvironment, handlerEnvironment, readReceiptsOf } from '../../../local/handler-env';
 import { parseStartOptions } from '../../../local/options';
 
 describe('handlerEnvironment', () => {
@@ -75,5 +75,28 @@ describe('applyEnvironment', () => {
     applyEnvironment({ DROP: undefined, ADD: '3' }, target);
 
     expect(target).toEqual({ KEEP: '1', ADD: '3' });
+  });
+});
+
+describe('handlerEnvironment with read receipts', () => {
+  const endpoints = { dynamoDb: 'http://127.0.0.1:1', graph: 'http://127.0.0.1:2' };
+
+  it('turns on MARK_AS_READ and TYPING_INDICATOR for --read-receipts, over what was exported', () => {
+    const flagged = parseStartOptions(['--read-receipts', '--app-secret', 's'], {});
+    const env = handlerEnvironment(flagged, endpoints, { MARK_AS_READ: 'false' });
+
+    expect(env).toMatchObject({ MARK_AS_READ: 'true', TYPING_INDICATOR: 'true' });
+    expect(readReceiptsOf(env)).toEqual({ markAsRead: true, typingIndicator: true });
+  });
+
+  it('keeps exported values without the flag, and reports them as the functions will read them', () => {
+    const plain = parseStartOptions(['--app-secret', 's'], {});
+
+    const exported = handlerEnvironment(plain, endpoints, { MARK_AS_READ: 'true' });
+    expect(readReceiptsOf(exported)).toEqual({ markAsRead: true, typingIndicator: false });
+    expect(readReceiptsOf(handlerEnvironment(plain, endpoints, {}))).toEqual({
+      markAsRead: false,
+      typingIndicator: false,
+    });
   });
 });

@@ -63,6 +63,22 @@ describe('protocolLog', () => {
     expect(o.addMetric).toHaveBeenCalledWith('RepliesSent', 'Count', 1);
   });
 
+  it('counts a closed window and a stale message composed, the same in either reply mode', () => {
+    const o = observed();
+    o.observer.windowClosed(KEY);
+    o.observer.staleComposed(KEY, 7_200);
+    expect(o.addMetric.mock.calls).toEqual([
+      ['ReplyWindowClosed', 'Count', 1],
+      ['StaleMessagesComposed', 'Count', 1],
+    ]);
+    expect(o.info).toHaveBeenCalledWith('Stale message composed', {
+      message_id: 'wamid.A',
+      tenant_id: '106540352242922',
+      age_seconds: 7_200,
+      outcome: 'stale',
+    });
+  });
+
   it('logs only the error name and message of a store failure', () => {
     const o = observed();
     const failure = Object.assign(new Error('Rate exceeded'), {
