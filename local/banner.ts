@@ -11,6 +11,13 @@ const receipts = ({ markAsRead, typingIndicator }: LocalServer['readReceipts']):
   markAsRead || typingIndicator
     ? `on: each message is marked read${typingIndicator ? ' with the typing indicator' : ''} before its reply`
     : `off (--read-receipts, or ${ENV.markAsRead}=true / ${ENV.typingIndicator}=true)`;
+const BOT_LINES: Record<LocalOptions['bot'], (server: LocalServer) => string> = {
+  default: () => 'the in-code default bot, lambda/bots/in-code-bot.ts (--bot example for the Python example)',
+  example: (server) => `examples/python-bot/bot.py, protocol v1, at ${server.bot?.url} (--bot example)`,
+  'example-rasa': (server) =>
+    `examples/python-bot/bot.py, Rasa's REST shape (a stand-in, not Rasa), at ${server.bot?.url} (--bot example-rasa)`,
+  other: () => `${ENV.botUrl} from your environment (${process.env[ENV.botProtocol] ?? 'protocol v1'})`,
+};
 
 /** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
 export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {
@@ -38,6 +45,7 @@ export function banner(server: LocalServer, options: LocalOptions, startedInMs: 
           '  Re-drives     lambda/redrive.ts from a local SQS-like queue in memory (DelaySeconds honoured)',
         ]
       : []),
+    `  Bot           ${BOT_LINES[options.bot](server)}`,
     `  DynamoDB      ${server.store.description}; table ${options.tableName} ${server.table}`,
     `  Graph API     ${graph}`,
     `  Read receipts ${receipts(server.readReceipts)}`,

@@ -10,6 +10,12 @@ export interface SinkReply {
   text: string;
   /** Graph's message `type`: text, interactive, reaction, image, template... */
   kind?: string;
+  /**
+   * What tells apart messages of one type: an interactive message's `type: id, id` (`button: yes, no`),
+   * a media message's link or id, a template's name and language, a location's coordinates, a
+   * reaction's emoji; absent for text.
+   */
+  detail?: string;
   /** Which part of a multi-part answer (from `biz_opaque_callback_data`); absent for a single part. */
   part?: PartOf;
   /** The inbound wamid the reply quotes (`context.message_id`; a reaction's `reaction.message_id`). */
@@ -92,11 +98,13 @@ function toReply(request: GraphRequest, outboundId: string): SinkReply {
   const kind = typeof body.type === 'string' ? body.type : 'unknown';
   const to = typeof body.to === 'string' ? body.to : typeof body.recipient === 'string' ? body.recipient : '';
   const part = decodeCallbackData(request.callbackData)?.part;
+  const detail = detailOf(kind, body[kind]);
   return {
     phoneNumberId: request.phoneNumberId,
     to,
     text: readableText(body[kind]) ?? `(${kind} message)`,
     kind,
+    ...(detail === undefined ? {} : { detail }),
     ...(part === undefined ? {} : { part }),
     // A reaction cannot quote a message; it names the one it reacts to instead.
     inReplyTo: request.inReplyTo ?? stringAt(body.reaction, 'message_id'),
@@ -104,6 +112,32 @@ function toReply(request: GraphRequest, outboundId: string): SinkReply {
     outboundId,
     at: new Date(request.receivedAt).toISOString(),
   };
+}
+
+function detailOf(kind: string, content: unknown): string | undefined {
+  if (!isRecord(content)) return undefined;
+  switch (kind) {
+    case 'text':
+      return undefined;
+    case 'interactive': {
+      // Reply buttons carry `action.buttons[].reply.id`, a list `action.sections[].rows[].id`.
+      const action = isRecord(content.action) ? content.action : {};
+      const buttons = listAt(action, 'buttons').map((button) =>
+        isRecord(button) ? button.reply : undefined,
+      );
+      const rows = listAt(action, 'sections').flatMap((section) => listAt(section, 'rows'));
+      const ids = [...buttons, ...rows].map((choice) => stringAt(choice, 'id'));
+      return `${stringAt(content, 'type')}: ${ids.join(', ')}`;
+    }
+    case 'template':
+      return `${stringAt(content, 'name')} ${stringAt(content.language, 'code')}`;
+    case 'location':
+      return `${String(content.latitude)},${String(content.longitude)}`;
+    case 'reaction':
+      return stringAt(content, 'emoji');
+    default:
+      return stringAt(content, 'link') ?? stringAt(content, 'id');
+  }
 }
 
 /** `text.body`, or an interactive message's `interactive.body.text`. */
@@ -114,4 +148,9 @@ function readableText(content: unknown): string | undefined {
 const stringAt = (value: unknown, key: string): string | undefined => {
   const field = isRecord(value) ? value[key] : undefined;
   return typeof field === 'string' ? field : undefined;
+};
+
+const listAt = (value: unknown, key: string): unknown[] => {
+  const field = isRecord(value) ? value[key] : undefined;
+  return Array.isArray(field) ? field : [];
 };

@@ -1,5 +1,6 @@
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../devkit/dynamodb-local';
 import { ENV } from '../lambda/config/env-names';
+import type { RunningBot } from './example-bot';
 import type { LocalOptions } from './options';
 
 export interface Endpoints {
@@ -9,6 +10,8 @@ export interface Endpoints {
   graph: string | undefined;
   /** Queued mode's local re-drive queue (devkit/local-sqs.ts); undefined inline. */
   redriveQueue?: { endpoint: string; queueUrl: string };
+  /** The example bot this run started (`--bot example | example-rasa`); undefined otherwise. */
+  bot?: Pick<RunningBot, 'url' | 'protocol' | 'secret'>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -44,6 +47,16 @@ export function handlerEnvironment(options: LocalOptions, endpoints: Endpoints, 
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: undefined,
     });
+  }
+  if (endpoints.bot !== undefined) {
+    Object.assign(env, {
+      [ENV.botUrl]: endpoints.bot.url,
+      [ENV.botProtocol]: endpoints.bot.protocol,
+      [ENV.botSecret]: endpoints.bot.secret,
+    });
+  } else if (options.bot === 'default') {
+    // `--bot default`, or no bot exported: the in-code bot, whatever a stale shell variable says.
+    Object.assign(env, { [ENV.botUrl]: undefined, [ENV.botProtocol]: undefined, [ENV.botSecret]: undefined });
   }
   if (endpoints.redriveQueue !== undefined) {
     // Read by the worker and redrive modules only; their SQSClient, too, takes the SDK's variable.

@@ -9,6 +9,7 @@ import {
   startStore,
   type TableSetup,
 } from './dynamodb-store';
+import { checkPython, pythonProblemMessage, type RunningBot, startExampleBot } from './example-bot';
 import { startGraphSink } from './graph-sink';
 import { handlerEnvironment, readReceiptsOf } from './handler-env';
 import { listenOnLoopback } from './http-server';
@@ -37,6 +38,8 @@ export interface LocalServer {
   queued: QueuedRuntime | undefined;
   /** MARK_AS_READ / TYPING_INDICATOR as the functions got them. */
   readReceipts: { markAsRead: boolean; typingIndicator: boolean };
+  /** The example bot this server started (`--bot example | example-rasa`); undefined otherwise. */
+  bot: RunningBot | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,11 @@ export async function startLocalServer(
     const java = checkJava();
     if (!java.ok) throw new Error(javaProblemMessage(java.problem));
   }
+  const exampleBot = options.bot === 'example' || options.bot === 'example-rasa' ? options.bot : undefined;
+  if (exampleBot) {
+    const python = checkPython();
+    if (!python.ok) throw new Error(pythonProblemMessage(exampleBot, python.problem));
+  }
   try {
     const store = await startStore(options.dynamodb, options.dataDir);
     stops.push(store.stop);
@@ -66,6 +74,8 @@ export async function startLocalServer(
       store.endpoint === undefined
         ? await describeRealTable(options.tableName)
         : TABLE_NOTES[await ensureClaimTable(store.endpoint, options.tableName, { stream: queuedMode })];
+    const bot = exampleBot ? await startExampleBot(exampleBot, print) : undefined;
+    if (bot) stops.push(bot.stop);
     const queue = queuedMode ? await startLocalSqs() : undefined;
     if (queue) stops.push(queue.close);
     let webhookUrl = '';
@@ -90,7 +100,12 @@ export async function startLocalServer(
 
     const environment = handlerEnvironment(
       options,
-      { dynamoDb: store.endpoint, graph: sink?.baseUrl, ...(queue ? { redriveQueue: queue } : {}) },
+      {
+        dynamoDb: store.endpoint,
+        graph: sink?.baseUrl,
+        ...(queue ? { redriveQueue: queue } : {}),
+        ...(bot ? { bot } : {}),
+      },
       process.env,
     );
     const handler = await loadDeployedHandler(environment);
@@ -117,6 +132,7 @@ export async function startLocalServer(
       sinkUrl,
       replyMode: options.mode,
       readReceipts: readReceiptsOf(environment),
+      bot: options.bot,
       pid: process.pid,
     });
     stops.push(() => removeSession(http.port));
@@ -130,6 +146,7 @@ export async function startLocalServer(
       table,
       queued,
       readReceipts: readReceiptsOf(environment),
+      bot,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ENV } from '../lambda/config/env-names';
 import type { ReplyMode } from '../lambda/domain/handle-delivery';
+import type { LocalBot } from './example-bot';
 
 export type DynamoDbMode = 'dynalite' | 'local' | 'aws';
 export type GraphMode = 'sink' | 'real';
@@ -13,6 +14,8 @@ export interface LocalOptions {
   port: number;
   dynamodb: DynamoDbMode;
   graph: GraphMode;
+  /** Who answers: `--bot`, else a BOT_URL the user exported ('other'), else the in-code default bot. */
+  bot: LocalBot;
   /** Keeps the table between runs (embedded stores only); in memory when undefined. */
   dataDir: string | undefined;
   tableName: string;
@@ -56,6 +59,9 @@ Runs the webhook handler (lambda/handler.ts) behind a local API Gateway on 127.0
   --data-dir DIR         keep the embedded table in DIR between runs (e.g. .local-data)
   --graph MODE           sink (default: replies are printed, never sent) | real (the Graph API;
                          needs ${ENV.accessToken} in the environment)
+  --bot BOT              default (the in-code bot) | example (examples/python-bot/bot.py over protocol
+                         v1, needs python3) | example-rasa (the same bot in Rasa's REST shape);
+                         without --bot, a ${ENV.botUrl} you exported is used as it is
   --app-secret VALUE     app secret to verify signatures with (or ${ENV.appSecret}; generated if unset)
   --verify-token VALUE   verify token for the handshake (or ${ENV.verifyToken}; generated if unset)
   --no-status-webhooks   do not send Meta-like 'sent' status webhooks for the sink's replies
@@ -88,6 +94,7 @@ export function parseStartOptions(args: string[], env: Env): LocalOptions {
     throw new UsageError(`--mode queued runs on DynamoDB Local's stream: drop --dynamodb ${dynamodb}`);
   }
   const graph = oneOf('--graph', values.graph, ['sink', 'real'] as const);
+  const bot = oneOf('--bot', values.bot, ['default', 'example', 'example-rasa'] as const);
   const port = integer('--port', values.port, 0, 65_535);
   const timeoutSeconds = integer('--timeout', values.timeout, 3, 900);
   const logLevel = (values['log-level'] ?? env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase();
@@ -114,6 +121,7 @@ export function parseStartOptions(args: string[], env: Env): LocalOptions {
     port: port ?? DEFAULT_PORT,
     dynamodb: dynamodb ?? (mode === 'queued' ? 'local' : 'dynalite'),
     graph: graph ?? 'sink',
+    bot: bot ?? (nonEmpty(env[ENV.botUrl]) === undefined ? 'default' : 'other'),
     dataDir: values['data-dir'],
     tableName: tableName ?? DEFAULT_TABLE,
     appSecret: appSecret ?? `local-${randomBytes(12).toString('hex')}`,
@@ -143,6 +151,7 @@ function parse(args: string[]) {
       table: { type: 'string' },
       'data-dir': { type: 'string' },
       graph: { type: 'string' },
+      bot: { type: 'string' },
       'app-secret': { type: 'string' },
       'verify-token': { type: 'string' },
       'status-webhooks': { type: 'boolean' },

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_BOTS, type LocalBot } from './example-bot';
 
 /**
  * How a running local server tells `npm run simulate` its generated secrets: a file only this user can
@@ -17,6 +18,8 @@ export interface Session {
   replyMode?: 'inline' | 'queued' | undefined;
   /** MARK_AS_READ / TYPING_INDICATOR of the functions (`--read-receipts`): the simulator checks receipts then. */
   readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
+  /** Which bot answers: the simulator runs the scenarios written for it and skips the others. */
+  bot?: LocalBot | undefined;
   pid: number;
 }
 
@@ -60,7 +63,18 @@ export async function readSession(port: number, dir = SESSION_DIR): Promise<Sess
   const on = (name: string) =>
     typeof receipts === 'object' && receipts !== null && Reflect.get(receipts, name) === true;
   const readReceipts = { markAsRead: on('markAsRead'), typingIndicator: on('typingIndicator') };
-  return { webhookUrl, appSecret, verifyToken, sinkUrl: field('sinkUrl'), replyMode, readReceipts, pid };
+  // A file from a server older than the field had the default bot.
+  const bot = LOCAL_BOTS.find((known) => known === field('bot')) ?? 'default';
+  return {
+    webhookUrl,
+    appSecret,
+    verifyToken,
+    sinkUrl: field('sinkUrl'),
+    replyMode,
+    readReceipts,
+    bot,
+    pid,
+  };
 }
 
 /** A file left by a server that was killed (no clean shutdown) must not hand out stale secrets. */

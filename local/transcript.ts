@@ -11,10 +11,11 @@ export function quote(text: string): string {
 
 const phone = (value: string): string => (/^\d+$/.test(value) ? `+${value}` : value);
 
-/** `-> +16505551234 "test is working" (reply to wamid...)` */
+/** `-> +16505551234 "test is working" (reply to wamid...)`; other types add `[detail]` (graph-sink.ts). */
 export function replyLine(reply: SinkReply): string {
   const context = reply.inReplyTo === undefined ? '' : ` (reply to ${reply.inReplyTo})`;
-  return `-> ${phone(reply.to)} ${quote(reply.text)}${context}`;
+  const detail = reply.detail === undefined ? '' : ` [${reply.detail}]`;
+  return `-> ${phone(reply.to)} ${quote(reply.text)}${detail}${context}`;
 }
 
 /** `-> read wamid... (typing...)`: the blue ticks, and the typing indicator when it was asked for. */

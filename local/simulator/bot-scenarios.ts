@@ -23,7 +23,7 @@ function buttonReply(sim: Simulation, label: string, id: string, title: string):
  * The replies to `id` once `parts` of them are in (or the wait is over), then after a settling pause
  * in which a duplicate would show: queued, the parts come from the worker after the 200.
  */
-async function partsOf(sim: Simulation, id: string, parts: number): Promise<SeenReply[] | undefined> {
+export async function partsOf(sim: Simulation, id: string, parts: number): Promise<SeenReply[] | undefined> {
   const queued = sim.target.replyMode === 'queued';
   const deadline = Date.now() + (queued ? QUEUED_WAIT.timeoutMs : 5_000);
   for (;;) {
@@ -39,6 +39,7 @@ async function partsOf(sim: Simulation, id: string, parts: number): Promise<Seen
 export const BOT_SCENARIOS: Scenario[] = [
   {
     name: 'stale',
+    bot: 'default',
     title: 'a message 2 h old: one reply, with an apology',
     async run(sim) {
       const message = sim.message('stale', 'test');
@@ -51,6 +52,7 @@ export const BOT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'window-closed',
+    bot: 'default',
     title: 'a message 25 h old (window closed): 200, no reply',
     async run(sim) {
       const old = sim.message('window-closed', 'hi', false);
@@ -73,6 +75,7 @@ export const BOT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'button-reply',
+    bot: 'default',
     title: 'a tapped reply button (twice): one reply naming it',
     async run(sim) {
       const tap = buttonReply(sim, 'button-reply', 'hours', 'Opening hours');
@@ -89,6 +92,7 @@ export const BOT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'menu',
+    bot: 'default',
     title: '"Menu" with copies: 2 parts (text, buttons), each once',
     async run(sim) {
       const message = sim.message('menu', 'Menu');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ENV } from '../../lambda/config/env-names';
+import { LOCAL_BOTS, type LocalBot } from '../example-bot';
 import { integer, nonEmpty, UsageError } from '../options';
 import { readSession } from '../session-file';
 import { DEFAULT_REDELIVERY, type Redelivery } from './meta-client';
@@ -21,6 +22,8 @@ export interface SimulateOptions {
   storm: StormOptions | undefined;
   phoneNumberId: string;
   from: string;
+  /** `--bot`: which bot answers, when the session cannot say (a deployed webhook, an exported BOT_URL). */
+  bot: LocalBot | undefined;
   json: boolean;
   help: boolean;
 }
@@ -45,6 +48,8 @@ anything not answered 200, and checks every message was answered exactly once.
   --phone-number-id ID   metadata.phone_number_id of the webhooks (default ${DEFAULT_PHONE_NUMBER_ID})
   --from NUMBER          the user who writes (default ${DEFAULT_FROM})
   --sink URL             the local Graph sink's record (default: the local server's)
+  --bot BOT              the bot behind the webhook, to run the scenarios written for it: default |
+                         example | example-rasa | other (default: the local server's, else default)
   --json                 print the summary as JSON
   --help                 this text
 
@@ -97,6 +102,7 @@ export function parseSimulateOptions(args: string[]): SimulateOptions {
     redelivery,
     phoneNumberId: values['phone-number-id'] ?? DEFAULT_PHONE_NUMBER_ID,
     from: values.from ?? DEFAULT_FROM,
+    bot: knownBot(values.bot),
     json: values.json ?? false,
     help: values.help ?? false,
   };
@@ -128,7 +134,16 @@ export async function resolveTarget(options: SimulateOptions, env: Env): Promise
     from: options.from,
     replyMode: session?.replyMode,
     readReceipts: session?.readReceipts,
+    bot: options.bot ?? session?.bot,
   };
+}
+
+function knownBot(value: string | undefined): LocalBot | undefined {
+  if (value === undefined) return undefined;
+  const bot = LOCAL_BOTS.find((known) => known === value);
+  if (bot === undefined)
+    throw new UsageError(`--bot must be one of ${LOCAL_BOTS.join(', ')}, got "${value}"`);
+  return bot;
 }
 
 function parse(args: string[]) {
@@ -149,6 +164,7 @@ function parse(args: string[]) {
       'phone-number-id': { type: 'string' },
       from: { type: 'string' },
       sink: { type: 'string' },
+      bot: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

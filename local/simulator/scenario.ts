@@ -1,3 +1,4 @@
+import type { LocalBot } from '../example-bot';
 import type { Attempt } from './run-record';
 import type { Simulation } from './simulation';
 
@@ -9,7 +10,10 @@ export interface ScenarioSettings {
 export interface ScenarioOutcome {
   /** What went wrong on the wire; reply counts are checked afterwards, at the sink. */
   problems: string[];
-  /** Reply texts the bot must have sent, by inbound wamid (checked when the sink can be read). */
+  /**
+   * Reply texts the bot must have sent, by inbound wamid (checked when the sink can be read). In a
+   * scenario for any bot (no `bot`), they are the default bot's answers, checked only against it.
+   */
   expectedTexts?: Map<string, string>;
   /** Why the scenario could not run here. */
   skipped?: string;
@@ -18,6 +22,8 @@ export interface ScenarioOutcome {
 export interface Scenario {
   name: string;
   title: string;
+  /** The bot whose answers this scenario checks: skipped against any other. Unset: any bot. */
+  bot?: LocalBot;
   run(sim: Simulation, settings: ScenarioSettings): Promise<ScenarioOutcome>;
 }
 

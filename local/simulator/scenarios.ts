@@ -3,6 +3,8 @@ import { sleep } from '../../devkit/sleep';
 import { signatureFor } from '../../lambda/http/signature';
 import { BOT_SCENARIOS } from './bot-scenarios';
 import { CRASH_SCENARIOS } from './crash-scenarios';
+import { EXAMPLE_BOT_SCENARIOS } from './example-bot-scenarios';
+import { EXAMPLE_RASA_SCENARIOS } from './example-rasa-scenarios';
 import { READ_RECEIPT_SCENARIOS } from './read-receipt-scenarios';
 import { expectStatus, type Scenario } from './scenario';
 import { awaitReplies } from './sink-reader';
@@ -189,6 +191,8 @@ export const SCENARIOS: Scenario[] = [
   ...BOT_SCENARIOS,
   ...READ_RECEIPT_SCENARIOS,
   ...CRASH_SCENARIOS,
+  ...EXAMPLE_BOT_SCENARIOS,
+  ...EXAMPLE_RASA_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { messagesWebhook, metaJson, type TextMessageSpec } from '../../devkit/meta/meta-json';
+import type { LocalBot } from '../example-bot';
 import { DEFAULT_REDELIVERY, MetaClient, type Redelivery } from './meta-client';
 import { RunRecord } from './run-record';
 
@@ -19,6 +20,8 @@ export interface SimulationTarget {
   replyMode?: 'inline' | 'queued' | undefined;
   /** A local server's MARK_AS_READ / TYPING_INDICATOR (its session file); unknown elsewhere. */
   readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
+  /** Which bot answers (a local server's session says); undefined is taken as the default bot. */
+  bot?: LocalBot | undefined;
 }
 
 export type Message = TextMessageSpec & { id: string };

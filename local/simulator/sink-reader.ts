@@ -5,6 +5,8 @@ export interface SeenReply {
   text: string;
   /** Graph's message type (`text`, `interactive`...); `unknown` from a sink that does not say. */
   kind: string;
+  /** What tells apart messages of one type (local/graph-sink.ts `SinkReply.detail`); absent for text. */
+  detail?: string;
   /** The part's index in a multi-part answer; 0 for a single part. */
   part: number;
   /** When the sink received it (ISO 8601), if the sink says. */
@@ -31,6 +33,7 @@ export async function readSink(
     const text: unknown = Reflect.get(reply, 'text');
     const kind: unknown = Reflect.get(reply, 'kind');
     const part: unknown = Reflect.get(reply, 'part');
+    const detail: unknown = Reflect.get(reply, 'detail');
     const index: unknown = typeof part === 'object' && part !== null ? Reflect.get(part, 'index') : 0;
     const at: unknown = Reflect.get(reply, 'at');
     const callbackData: unknown = Reflect.get(reply, 'callbackData');
@@ -40,6 +43,7 @@ export async function readSink(
         inReplyTo,
         text: typeof text === 'string' ? text : '',
         kind: typeof kind === 'string' ? kind : 'unknown',
+        ...(typeof detail === 'string' ? { detail } : {}),
         part: typeof index === 'number' ? index : 0,
         ...(typeof at === 'string' ? { at } : {}),
         attempt: decodeCallbackData(typeof callbackData === 'string' ? callbackData : undefined)?.attempt,

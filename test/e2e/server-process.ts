@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The variables a developer may have exported; the tests pass what they mean explicitly. */
-const USER_SETTINGS = /^(WHATSAPP_|TABLE_NAME$|GRAPH_API_|AWS_)/;
+const USER_SETTINGS = /^(WHATSAPP_|TABLE_NAME$|GRAPH_API_|AWS_|BOT_)/;
 
 export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !USER_SETTINGS.test(name)));

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageBody } from '../../../lambda/adapters/graph-message-body';
+import type { ReplyPart } from '../../../lambda/domain/bot';
 import { type GraphSink, startGraphSink } from '../../../local/graph-sink';
 
 describe('the local Graph sink', () => {
@@ -59,5 +61,37 @@ describe('the local Graph sink', () => {
       { phoneNumberId: '106540352242922', messageId: 'wamid.IN', typing: true, at: expect.any(String) },
     ]);
     expect(sink.reads('wamid.OTHER')).toMatchObject([{ typing: false }]);
+  });
+
+  it.each<[ReplyPart, string | undefined]>([
+    [{ kind: 'text', body: 'hi' }, undefined],
+    [
+      {
+        kind: 'buttons',
+        body: 'Pick',
+        buttons: [
+          { id: 'yes', title: 'Yes' },
+          { id: 'no', title: 'No' },
+        ],
+      },
+      'button: yes, no',
+    ],
+    [
+      { kind: 'list', body: 'Day?', button: 'Days', sections: [{ rows: [{ id: 'mon', title: 'Mon' }] }] },
+      'list: mon',
+    ],
+    [
+      { kind: 'media', mediaType: 'image', link: 'https://www.example.com/a.jpg' },
+      'https://www.example.com/a.jpg',
+    ],
+    [{ kind: 'media', mediaType: 'document', id: '1234' }, '1234'],
+    [{ kind: 'location', latitude: 37.48, longitude: -122.14 }, '37.48,-122.14'],
+    [{ kind: 'reaction', emoji: '👍' }, '👍'],
+    [{ kind: 'template', name: 'hello_world', language: 'en_US' }, 'hello_world en_US'],
+  ])('records what tells a %j apart from others of its type: %s', async (part, detail) => {
+    sink = await startGraphSink(() => {});
+    await post(messageBody('16505551234', part, 'wamid.IN', undefined));
+
+    expect(sink.replies()[0]?.detail).toBe(detail);
   });
 });
