@@ -7,6 +7,10 @@ const mode = (options: LocalOptions): string =>
     ? 'queued: the webhook answers once the claim is written; the worker replies (--mode queued)'
     : 'inline: the webhook replies before it answers Meta (--mode queued for the stream worker)';
 
+const receipts = ({ markAsRead, typingIndicator }: LocalServer['readReceipts']): string =>
+  markAsRead || typingIndicator
+    ? `on: each message is marked read${typingIndicator ? ' with the typing indicator' : ''} before its reply`
+    : `off (--read-receipts, or ${ENV.markAsRead}=true / ${ENV.typingIndicator}=true)`;
 const BOT_LINES: Record<LocalOptions['bot'], (server: LocalServer) => string> = {
   default: () => 'the in-code default bot, lambda/bots/in-code-bot.ts (--bot example for the Python example)',
   example: (server) => `examples/python-bot/bot.py, protocol v1, at ${server.bot?.url} (--bot example)`,
@@ -14,10 +18,6 @@ const BOT_LINES: Record<LocalOptions['bot'], (server: LocalServer) => string> = 
     `examples/python-bot/bot.py, Rasa's REST shape (a stand-in, not Rasa), at ${server.bot?.url} (--bot example-rasa)`,
   other: () => `${ENV.botUrl} from your environment (${process.env[ENV.botProtocol] ?? 'protocol v1'})`,
 };
-const receipts = ({ markAsRead, typingIndicator }: LocalServer['readReceipts']): string =>
-  markAsRead || typingIndicator
-    ? `on: each message is marked read${typingIndicator ? ' with the typing indicator' : ''} before its reply`
-    : `off (--read-receipts, or ${ENV.markAsRead}=true / ${ENV.typingIndicator}=true)`;
 
 /** What a newcomer needs on screen: where to send webhooks, with which secrets, and what to try next. */
 export function banner(server: LocalServer, options: LocalOptions, startedInMs: number): string {

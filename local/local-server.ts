@@ -36,10 +36,10 @@ export interface LocalServer {
   table: string;
   /** Queued mode's stream worker and re-drive queue; undefined inline. */
   queued: QueuedRuntime | undefined;
-  /** The example bot this server started (`--bot example | example-rasa`); undefined otherwise. */
-  bot: RunningBot | undefined;
   /** MARK_AS_READ / TYPING_INDICATOR as the functions got them. */
   readReceipts: { markAsRead: boolean; typingIndicator: boolean };
+  /** The example bot this server started (`--bot example | example-rasa`); undefined otherwise. */
+  bot: RunningBot | undefined;
   stop(): Promise<void>;
 }
 
@@ -131,8 +131,8 @@ export async function startLocalServer(
       verifyToken: options.verifyToken,
       sinkUrl,
       replyMode: options.mode,
-      bot: options.bot,
       readReceipts: readReceiptsOf(environment),
+      bot: options.bot,
       pid: process.pid,
     });
     stops.push(() => removeSession(http.port));
@@ -145,8 +145,8 @@ export async function startLocalServer(
       store,
       table,
       queued,
-      bot,
       readReceipts: readReceiptsOf(environment),
+      bot,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

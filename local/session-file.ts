@@ -16,10 +16,10 @@ export interface Session {
   sinkUrl: string | undefined;
   /** Queued mode answers before the reply is sent: the simulator then waits for replies at the sink. */
   replyMode?: 'inline' | 'queued' | undefined;
-  /** Which bot answers: the simulator runs the scenarios written for it and skips the others. */
-  bot?: LocalBot | undefined;
   /** MARK_AS_READ / TYPING_INDICATOR of the functions (`--read-receipts`): the simulator checks receipts then. */
   readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
+  /** Which bot answers: the simulator runs the scenarios written for it and skips the others. */
+  bot?: LocalBot | undefined;
   pid: number;
 }
 
@@ -59,14 +59,22 @@ export async function readSession(port: number, dir = SESSION_DIR): Promise<Sess
   if (webhookUrl === undefined || appSecret === undefined || verifyToken === undefined) return undefined;
   if (typeof pid !== 'number' || !isAlive(pid)) return undefined;
   const replyMode = field('replyMode') === 'queued' ? 'queued' : 'inline';
-  // A file from a server older than the field had the default bot.
-  const bot = LOCAL_BOTS.find((known) => known === field('bot')) ?? 'default';
   const receipts: unknown = Reflect.get(parsed, 'readReceipts');
   const on = (name: string) =>
     typeof receipts === 'object' && receipts !== null && Reflect.get(receipts, name) === true;
   const readReceipts = { markAsRead: on('markAsRead'), typingIndicator: on('typingIndicator') };
-  const sinkUrl = field('sinkUrl');
-  return { webhookUrl, appSecret, verifyToken, sinkUrl, replyMode, bot, readReceipts, pid };
+  // A file from a server older than the field had the default bot.
+  const bot = LOCAL_BOTS.find((known) => known === field('bot')) ?? 'default';
+  return {
+    webhookUrl,
+    appSecret,
+    verifyToken,
+    sinkUrl: field('sinkUrl'),
+    replyMode,
+    readReceipts,
+    bot,
+    pid,
+  };
 }
 
 /** A file left by a server that was killed (no clean shutdown) must not hand out stale secrets. */

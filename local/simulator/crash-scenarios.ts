@@ -76,7 +76,7 @@ export const CRASH_SCENARIOS: Scenario[] = [
   {
     name: 'crash-parts',
     title: '"Menu", a crash before part 2: resumed, each part once',
-    // The default bot's two-part "Menu" is what it crashes between.
+    // The default bot's two-part answer to "Menu" is what gets crashed between its parts.
     bot: 'default',
     async run(sim) {
       const url = switchUrl(sim.target);

@@ -133,8 +133,8 @@ export async function resolveTarget(options: SimulateOptions, env: Env): Promise
     phoneNumberId: options.phoneNumberId,
     from: options.from,
     replyMode: session?.replyMode,
-    bot: options.bot ?? session?.bot,
     readReceipts: session?.readReceipts,
+    bot: options.bot ?? session?.bot,
   };
 }
 

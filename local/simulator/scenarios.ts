@@ -189,10 +189,10 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   ...BOT_SCENARIOS,
-  ...EXAMPLE_BOT_SCENARIOS,
-  ...EXAMPLE_RASA_SCENARIOS,
   ...READ_RECEIPT_SCENARIOS,
   ...CRASH_SCENARIOS,
+  ...EXAMPLE_BOT_SCENARIOS,
+  ...EXAMPLE_RASA_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

@@ -18,10 +18,10 @@ export interface SimulationTarget {
   from: string;
   /** A local server's reply mode; queued replies reach the sink after the 200, so the simulator waits. */
   replyMode?: 'inline' | 'queued' | undefined;
-  /** Which bot answers (a local server's session says); undefined is taken as the default bot. */
-  bot?: LocalBot | undefined;
   /** A local server's MARK_AS_READ / TYPING_INDICATOR (its session file); unknown elsewhere. */
   readReceipts?: { markAsRead: boolean; typingIndicator: boolean } | undefined;
+  /** Which bot answers (a local server's session says); undefined is taken as the default bot. */
+  bot?: LocalBot | undefined;
 }
 
 export type Message = TextMessageSpec & { id: string };
