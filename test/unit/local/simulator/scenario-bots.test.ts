@@ -36,7 +36,7 @@ describe('scenarios written for one bot', () => {
       'ex-stale',
     ]);
     expect(byBot('example-rasa')).toEqual(['rasa-text', 'rasa-buttons', 'rasa-tap', 'rasa-image']);
-    expect(byBot('default')).toEqual(['stale', 'window-closed', 'button-reply', 'menu']);
+    expect(byBot('default')).toEqual(['stale', 'window-closed', 'button-reply', 'menu', 'crash-parts']);
   });
 
   it.each([
