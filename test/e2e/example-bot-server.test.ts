@@ -35,7 +35,7 @@ function exampleBotSuite(bot: 'example' | 'example-rasa', mode: 'inline' | 'queu
     }, READY_MS + 10_000);
 
     afterAll(async () => {
-      await server?.stop('SIGKILL');
+      await server?.shutdown();
     });
 
     it('names the example bot in its banner', () => {

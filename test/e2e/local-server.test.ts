@@ -41,7 +41,7 @@ describe('npm start with npm run simulate against it', () => {
   });
 
   afterAll(async () => {
-    await server?.stop('SIGKILL');
+    await server?.shutdown();
   });
 
   // crash-parts rides Meta's redeliveries past a dead owner's lease (the 25 s timeout): about 30 s more.

@@ -35,7 +35,7 @@ describe('npm start -- --mode queued: webhook, stream worker and re-drives on Dy
   }, READY_MS + 10_000);
 
   afterAll(async () => {
-    await server?.stop('SIGKILL');
+    await server?.shutdown();
   });
 
   it('shows the reply mode, the worker and the re-drive queue in its banner', () => {

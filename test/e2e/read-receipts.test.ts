@@ -24,7 +24,7 @@ describe.each([
   }, READY_MS + 10_000);
 
   afterAll(async () => {
-    await server?.stop('SIGKILL');
+    await server?.shutdown();
   });
 
   it('says so in its banner and its session file', async () => {

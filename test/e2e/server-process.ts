@@ -19,6 +19,11 @@ export interface ServerProcess {
   output(): string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * For an afterAll: Ctrl-C, so the server stops its DynamoDB Local (java) and bot children, then
+   * SIGKILL if it has not exited within `graceMs`. A SIGKILL alone leaves those children running.
+   */
+  shutdown(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -61,6 +66,19 @@ export async function startServerProcess(
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
       return exited;
+    },
+    async shutdown(graceMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), graceMs);
+      });
+      if ((await Promise.race([exited, late])) === 'late') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      clearTimeout(timer);
     },
   };
 }
