@@ -1,40 +1,10 @@
-import { sleep } from '../../devkit/sleep';
 import { choiceText, MENU_INTRO, STALE_APOLOGY } from '../../lambda/bots/default-bot';
-import { expectStatus, type Scenario } from './scenario';
-import type { Message, Simulation } from './simulation';
-import { awaitReplies, QUEUED_WAIT, readSink, repliesTo, type SeenReply } from './sink-reader';
+import { expectAnswer, tap as tapOn } from './expected-answer';
+import { expectStatus, PAST_WINDOW_SECONDS, type Scenario, STALE_AGE_SECONDS } from './scenario';
+import { awaitReplies } from './sink-reader';
 
 // The bot platform's scenarios (issue #13), against the default bot: how old a message is, a tapped
 // button, an answer in two parts. Ages assume STALE_AFTER_SECONDS at its default (3600).
-const STALE_AGE_SECONDS = 2 * 3_600;
-const PAST_WINDOW_SECONDS = 25 * 3_600;
-
-/** A tap on a reply button, in Meta's `interactive.button_reply` shape. */
-function buttonReply(sim: Simulation, label: string, id: string, title: string): Message {
-  const message = sim.message(label, title);
-  return {
-    ...message,
-    type: 'interactive',
-    extra: { interactive: { type: 'button_reply', button_reply: { id, title } } },
-  };
-}
-
-/**
- * The replies to `id` once `parts` of them are in (or the wait is over), then after a settling pause
- * in which a duplicate would show: queued, the parts come from the worker after the 200.
- */
-export async function partsOf(sim: Simulation, id: string, parts: number): Promise<SeenReply[] | undefined> {
-  const queued = sim.target.replyMode === 'queued';
-  const deadline = Date.now() + (queued ? QUEUED_WAIT.timeoutMs : 5_000);
-  for (;;) {
-    const seen = await readSink(sim.target.sinkUrl, sim.prefix);
-    if (seen === undefined) return undefined;
-    if (repliesTo(seen, id).length >= parts || Date.now() > deadline) break;
-    await sleep(QUEUED_WAIT.pollMs);
-  }
-  if (queued) await sleep(QUEUED_WAIT.settleMs);
-  return repliesTo((await readSink(sim.target.sinkUrl, sim.prefix)) ?? [], id);
-}
 
 export const BOT_SCENARIOS: Scenario[] = [
   {
@@ -78,7 +48,7 @@ export const BOT_SCENARIOS: Scenario[] = [
     bot: 'default',
     title: 'a tapped reply button (twice): one reply naming it',
     async run(sim) {
-      const tap = buttonReply(sim, 'button-reply', 'hours', 'Opening hours');
+      const tap = tapOn(sim, 'button-reply', 'button_reply', 'hours', 'Opening hours');
       const body = sim.body(tap);
       const [one, two] = await Promise.all([
         sim.client.deliver(body, [tap.id]),
@@ -94,29 +64,10 @@ export const BOT_SCENARIOS: Scenario[] = [
     name: 'menu',
     bot: 'default',
     title: '"Menu" with copies: 2 parts (text, buttons), each once',
-    async run(sim) {
-      const message = sim.message('menu', 'Menu');
-      const body = sim.body(message);
-      const [one, two] = await Promise.all([
-        sim.client.deliver(body, [message.id]),
-        sim.client.deliver(body, [message.id]),
-      ]);
-      await partsOf(sim, message.id, 2);
-      const late = await sim.client.deliver(body, [message.id]);
-      const problems = [
-        ...expectStatus('copy 1', one, 200),
-        ...expectStatus('copy 2', two, 200),
-        ...expectStatus('copy after the answer', late, 200),
-      ];
-      const seen = await partsOf(sim, message.id, 2);
-      if (seen === undefined) return { problems };
-      const got = seen.map((reply) => `${reply.part}:${reply.kind}`).join(', ');
-      if (got !== '0:text, 1:interactive' || seen[0]?.text !== MENU_INTRO) {
-        problems.push(
-          `expected exactly two Graph messages, part 0 "${MENU_INTRO}" then part 1 the buttons; saw [${got}]`,
-        );
-      }
-      return { problems };
-    },
+    run: (sim) =>
+      expectAnswer(sim, sim.message('menu', 'Menu'), [
+        { kind: 'text', text: MENU_INTRO },
+        { kind: 'interactive' },
+      ]),
   },
 ];

@@ -1,13 +1,11 @@
 import { expectAnswer, expectAnswers, tap } from './expected-answer';
-import type { Scenario } from './scenario';
+import { PAST_WINDOW_SECONDS, type Scenario, STALE_AGE_SECONDS } from './scenario';
 
 // The example bot (examples/python-bot/bot.py, `npm start -- --bot example`): one scenario per reply
 // kind, each message delivered with copies, each part checked at the Graph sink by its `type`.
 // Keywords and answers are the bot's (its README); a change there is a change here.
 
 export const EXAMPLE_PHOTO = 'https://www.example.com/whatsapp-once/photo.jpg';
-const STALE_AGE_SECONDS = 2 * 3_600;
-const PAST_WINDOW_SECONDS = 25 * 3_600;
 
 export const EXAMPLE_BOT_SCENARIOS: Scenario[] = [
   {

@@ -1,7 +1,7 @@
-import { partsOf } from './bot-scenarios';
+import { sleep } from '../../devkit/sleep';
 import { expectStatus, type ScenarioOutcome } from './scenario';
 import type { Message, Simulation } from './simulation';
-import type { SeenReply } from './sink-reader';
+import { QUEUED_WAIT, readSink, repliesTo, type SeenReply } from './sink-reader';
 
 /** One Graph message an answer must hold: its `type`, and its text or detail when they matter. */
 export interface ExpectedPart {
@@ -21,6 +21,23 @@ export function tap(
 ): Message {
   const message = sim.message(label, title);
   return { ...message, type: 'interactive', extra: { interactive: { type: kind, [kind]: { id, title } } } };
+}
+
+/**
+ * The replies to `id` once `parts` of them are in (or the wait is over), then after a settling pause
+ * in which a duplicate would show: queued, the parts come from the worker after the 200.
+ */
+async function partsOf(sim: Simulation, id: string, parts: number): Promise<SeenReply[] | undefined> {
+  const queued = sim.target.replyMode === 'queued';
+  const deadline = Date.now() + (queued ? QUEUED_WAIT.timeoutMs : 5_000);
+  for (;;) {
+    const seen = await readSink(sim.target.sinkUrl, sim.prefix);
+    if (seen === undefined) return undefined;
+    if (repliesTo(seen, id).length >= parts || Date.now() > deadline) break;
+    await sleep(QUEUED_WAIT.pollMs);
+  }
+  if (queued) await sleep(QUEUED_WAIT.settleMs);
+  return repliesTo((await readSink(sim.target.sinkUrl, sim.prefix)) ?? [], id);
 }
 
 /**

@@ -2,6 +2,11 @@ import type { LocalBot } from '../example-bot';
 import type { Attempt } from './run-record';
 import type { Simulation } from './simulation';
 
+/** Late, but inside the 24 h window: stale at STALE_AFTER_SECONDS' default (3600). */
+export const STALE_AGE_SECONDS = 2 * 3_600;
+/** Past the 24 h customer-service window. */
+export const PAST_WINDOW_SECONDS = 25 * 3_600;
+
 export interface ScenarioSettings {
   /** The pause before the delayed duplicate. */
   delayMs: number;
